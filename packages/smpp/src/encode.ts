@@ -1,0 +1,355 @@
+/**
+ * encodePdu: one pass sizes the PDU from the command table, a second writes it into a single
+ * Buffer of exactly that size. No intermediate arrays, no per-field closures.
+ */
+import { isResponse } from './command-ids.ts';
+import { type CommandSpec, commands, FieldKind, type FieldSpec } from './commands.ts';
+import { SmppEncodeError } from './errors.ts';
+import { TlvKind, type TlvSpec, tlvByName, type UnknownTlv } from './tlvs.ts';
+import type { DestAddress, Pdu, UnsuccessSme } from './types.ts';
+
+type Loose = Record<string, unknown>;
+
+const HEADER = 16;
+const MAX_SHORT_MESSAGE = 254; // §5.2.22
+
+function fail(message: string, field?: string): never {
+  throw new SmppEncodeError(message, field);
+}
+
+function uint(value: unknown, max: number, field: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(`${field} must be an integer 0..${max}, got ${String(value)}`, field);
+  }
+  return value;
+}
+
+function cstringSize(value: unknown, max: number, field: string): number {
+  if (value === undefined || value === '') return 1;
+  if (typeof value !== 'string') fail(`${field} must be a string`, field);
+  // §5.2: the maximum counts the NUL terminator.
+  if (value.length + 1 > max) fail(`${field} is ${value.length} characters, at most ${max - 1} fit`, field);
+  return value.length + 1;
+}
+
+function timeSize(value: unknown, field: string): number {
+  if (value === undefined || value === '') return 1;
+  // §7.1: absolute and relative times are both exactly 16 characters.
+  if (typeof value !== 'string' || value.length !== 16)
+    fail(`${field} must be empty or 16 characters`, field);
+  return 17;
+}
+
+function bytesOf(value: unknown, field: string): Buffer {
+  if (value === undefined) return EMPTY;
+  if (!(value instanceof Uint8Array)) fail(`${field} must be a Buffer`, field);
+  return value as Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function fieldsSize(fields: readonly FieldSpec[], p: Loose): number {
+  let size = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const v = p[f.name];
+    switch (f.kind) {
+      case FieldKind.int1:
+        size += 1;
+        break;
+      case FieldKind.cstring:
+        size += cstringSize(v, f.max, f.name);
+        break;
+      case FieldKind.time:
+        size += timeSize(v, f.name);
+        break;
+      case FieldKind.shortMessage: {
+        const sm = bytesOf(v, f.name);
+        if (sm.length > MAX_SHORT_MESSAGE) {
+          fail(`shortMessage is ${sm.length} octets, at most 254 fit; use messagePayload`, f.name);
+        }
+        size += 1 + sm.length;
+        break;
+      }
+      case FieldKind.destAddresses:
+        size += destAddressesSize(v, f.name);
+        break;
+      case FieldKind.unsuccessSmes:
+        size += unsuccessSmesSize(v, f.name);
+        break;
+    }
+  }
+  return size;
+}
+
+function destAddressesSize(v: unknown, field: string): number {
+  const list = (v ?? []) as DestAddress[];
+  if (!Array.isArray(list) || list.length > 254) fail(`${field} must be an array of at most 254`, field); // §4.5.1
+  let size = 1;
+  for (const d of list) {
+    if (d.destFlag === 1) size += 3 + cstringSize(d.destinationAddr, 21, 'destinationAddr');
+    else if (d.destFlag === 2) size += 1 + cstringSize(d.dlName, 21, 'dlName');
+    else fail(`destFlag must be 1 (SME address) or 2 (distribution list)`, 'destFlag');
+  }
+  return size;
+}
+
+function unsuccessSmesSize(v: unknown, field: string): number {
+  const list = (v ?? []) as UnsuccessSme[];
+  if (!Array.isArray(list) || list.length > 254) fail(`${field} must be an array of at most 254`, field);
+  let size = 1;
+  for (const u of list) size += 6 + cstringSize(u.destinationAddr, 21, 'destinationAddr');
+  return size;
+}
+
+function tlvValueSize(spec: TlvSpec, v: unknown): number {
+  const name = spec.name;
+  let len: number;
+  switch (spec.kind) {
+    case TlvKind.int1:
+      uint(v, 0xff, name);
+      return 1;
+    case TlvKind.int2:
+      uint(v, 0xffff, name);
+      return 2;
+    case TlvKind.int4:
+      uint(v, 0xffffffff, name);
+      return 4;
+    case TlvKind.cstring:
+      len = cstringSize(v, spec.max, name);
+      break;
+    case TlvKind.octets:
+      len = bytesOf(v, name).length;
+      break;
+    case TlvKind.flag:
+      return 0;
+    case TlvKind.networkErrorCode: {
+      const n = v as { networkType: number; errorCode: number };
+      uint(n.networkType, 0xff, 'networkErrorCode.networkType');
+      uint(n.errorCode, 0xffff, 'networkErrorCode.errorCode');
+      return 3;
+    }
+    case TlvKind.callbackNum: {
+      const c = v as { numberDigits: string };
+      len = 3 + (c.numberDigits ?? '').length;
+      break;
+    }
+    case TlvKind.callbackNumAtag:
+      len = 1 + bytesOf((v as { displayCharacters: Buffer }).displayCharacters, name).length;
+      break;
+    default:
+      return fail(`unsupported TLV kind for ${name}`, name);
+  }
+  if (len < spec.min || len > spec.max)
+    fail(`${name} value is ${len} octets, allowed ${spec.min}..${spec.max}`, name);
+  return len;
+}
+
+function tlvsSize(tlvs: Loose): number {
+  let size = 0;
+  for (const key in tlvs) {
+    const v = tlvs[key];
+    if (v === undefined) continue;
+    if (key === 'unknown') {
+      for (const u of v as UnknownTlv[]) {
+        uint(u.tag, 0xffff, 'unknown.tag');
+        const value = bytesOf(u.value, 'unknown.value');
+        if (value.length > 0xffff) fail('unknown TLV value longer than 65535 octets', 'unknown');
+        size += 4 + value.length;
+      }
+      continue;
+    }
+    const spec = tlvByName.get(key);
+    if (spec === undefined) fail(`unknown TLV name ${key}`, key);
+    size += 4 + tlvValueSize(spec, v);
+  }
+  return size;
+}
+
+function writeCstring(buf: Buffer, off: number, value: unknown, field: string): number {
+  const s = value as string | undefined;
+  if (s !== undefined) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      // §3.1: C-Octet Strings are ASCII; NUL would end the field early, > 0xFF cannot be one octet.
+      if (c === 0 || c > 0xff) fail(`${field} has a character that is not one non-NUL octet`, field);
+      buf[off++] = c;
+    }
+  }
+  buf[off++] = 0;
+  return off;
+}
+
+function writeFields(buf: Buffer, off: number, fields: readonly FieldSpec[], p: Loose): number {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const v = p[f.name];
+    switch (f.kind) {
+      case FieldKind.int1:
+        buf[off++] = uint(v, 0xff, f.name);
+        break;
+      case FieldKind.cstring:
+      case FieldKind.time:
+        off = writeCstring(buf, off, v, f.name);
+        break;
+      case FieldKind.shortMessage: {
+        const sm = v === undefined ? EMPTY : (v as Buffer);
+        buf[off++] = sm.length;
+        if (sm.length > 0) {
+          buf.set(sm, off);
+          off += sm.length;
+        }
+        break;
+      }
+      case FieldKind.destAddresses: {
+        const list = (v ?? []) as DestAddress[];
+        buf[off++] = list.length;
+        for (const d of list) {
+          buf[off++] = d.destFlag;
+          if (d.destFlag === 1) {
+            buf[off++] = uint(d.destAddrTon, 0xff, 'destAddrTon');
+            buf[off++] = uint(d.destAddrNpi, 0xff, 'destAddrNpi');
+            off = writeCstring(buf, off, d.destinationAddr, 'destinationAddr');
+          } else {
+            off = writeCstring(buf, off, d.dlName, 'dlName');
+          }
+        }
+        break;
+      }
+      case FieldKind.unsuccessSmes: {
+        const list = (v ?? []) as UnsuccessSme[];
+        buf[off++] = list.length;
+        for (const u of list) {
+          buf[off++] = uint(u.destAddrTon, 0xff, 'destAddrTon');
+          buf[off++] = uint(u.destAddrNpi, 0xff, 'destAddrNpi');
+          off = writeCstring(buf, off, u.destinationAddr, 'destinationAddr');
+          buf.writeUInt32BE(uint(u.errorStatusCode, 0xffffffff, 'errorStatusCode'), off);
+          off += 4;
+        }
+        break;
+      }
+    }
+  }
+  return off;
+}
+
+function writeTlvValue(buf: Buffer, off: number, spec: TlvSpec, v: unknown): number {
+  switch (spec.kind) {
+    case TlvKind.int1:
+      buf[off] = v as number;
+      return off + 1;
+    case TlvKind.int2:
+      buf[off] = (v as number) >>> 8;
+      buf[off + 1] = v as number;
+      return off + 2;
+    case TlvKind.int4:
+      buf.writeUInt32BE(v as number, off);
+      return off + 4;
+    case TlvKind.cstring:
+      return writeCstring(buf, off, v, spec.name);
+    case TlvKind.octets: {
+      const b = v as Buffer;
+      buf.set(b, off);
+      return off + b.length;
+    }
+    case TlvKind.flag:
+      return off;
+    case TlvKind.networkErrorCode: {
+      const n = v as { networkType: number; errorCode: number };
+      buf[off] = n.networkType;
+      buf[off + 1] = n.errorCode >>> 8;
+      buf[off + 2] = n.errorCode;
+      return off + 3;
+    }
+    case TlvKind.callbackNum: {
+      const c = v as { digitModeIndicator: number; addrTon: number; addrNpi: number; numberDigits: string };
+      buf[off] = uint(c.digitModeIndicator, 0xff, 'callbackNum.digitModeIndicator');
+      buf[off + 1] = uint(c.addrTon, 0xff, 'callbackNum.addrTon');
+      buf[off + 2] = uint(c.addrNpi, 0xff, 'callbackNum.addrNpi');
+      off += 3;
+      const digits = c.numberDigits ?? '';
+      for (let i = 0; i < digits.length; i++) {
+        const ch = digits.charCodeAt(i);
+        if (ch > 0xff) fail('callbackNum.numberDigits must be ASCII', spec.name);
+        buf[off++] = ch;
+      }
+      return off;
+    }
+    case TlvKind.callbackNumAtag: {
+      const a = v as { dataCoding: number; displayCharacters: Buffer };
+      buf[off] = uint(a.dataCoding, 0xff, 'callbackNumAtag.dataCoding');
+      buf.set(a.displayCharacters, off + 1);
+      return off + 1 + a.displayCharacters.length;
+    }
+  }
+  return off;
+}
+
+function writeTlvs(buf: Buffer, off: number, tlvs: Loose): number {
+  for (const key in tlvs) {
+    const v = tlvs[key];
+    if (v === undefined || key === 'unknown') continue;
+    const spec = tlvByName.get(key)!;
+    const start = off;
+    buf[off] = spec.tag >>> 8;
+    buf[off + 1] = spec.tag;
+    off = writeTlvValue(buf, off + 4, spec, v);
+    const len = off - start - 4;
+    buf[start + 2] = len >>> 8;
+    buf[start + 3] = len;
+  }
+  const unknown = tlvs.unknown as UnknownTlv[] | undefined;
+  if (unknown !== undefined) {
+    for (const u of unknown) {
+      buf[off] = u.tag >>> 8;
+      buf[off + 1] = u.tag;
+      buf[off + 2] = u.value.length >>> 8;
+      buf[off + 3] = u.value.length;
+      buf.set(u.value, off + 4);
+      off += 4 + u.value.length;
+    }
+  }
+  return off;
+}
+
+function hasTlvs(tlvs: Loose | undefined): tlvs is Loose {
+  if (tlvs === undefined) return false;
+  for (const key in tlvs) if (tlvs[key] !== undefined) return true;
+  return false;
+}
+
+/**
+ * Encodes a PDU, filling command_length and command_id. A response with a non-zero
+ * command_status has no body (SMPP 3.4 §4.4.2: "not returned if the command_status field contains
+ * a non-zero value") unless it carries TLVs, as data_sm_resp may (§4.7.2: delivery_failure_reason,
+ * network_error_code, additional_status_info_text).
+ * Throws SmppEncodeError naming the field that does not fit.
+ */
+export function encodePdu(pdu: Pdu): Buffer {
+  const spec = (commands as Record<string, CommandSpec>)[pdu.command];
+  if (spec === undefined) fail(`unknown command ${String(pdu.command)}`, 'command');
+  const p = pdu as unknown as Loose;
+  const status = uint(pdu.commandStatus, 0xffffffff, 'commandStatus');
+  const seq = uint(pdu.sequenceNumber, 0xffffffff, 'sequenceNumber');
+  const tlvs = pdu.tlvs as Loose | undefined;
+  const withTlvs = spec.tlvs && hasTlvs(tlvs);
+  const withBody = status === 0 || !isResponse(spec.id) || withTlvs;
+
+  let length = HEADER;
+  if (withBody) {
+    length += fieldsSize(spec.fields, p);
+    if (withTlvs) length += tlvsSize(tlvs);
+  }
+  const buf = Buffer.allocUnsafe(length);
+  buf.writeUInt32BE(length, 0);
+  buf.writeUInt32BE(spec.id, 4);
+  buf.writeUInt32BE(status, 8);
+  buf.writeUInt32BE(seq, 12);
+  if (withBody) {
+    let off = writeFields(buf, HEADER, spec.fields, p);
+    if (withTlvs) off = writeTlvs(buf, off, tlvs);
+    if (off !== length) fail(`internal: wrote ${off} of ${length} octets`);
+  }
+  return buf;
+}
