@@ -1,0 +1,267 @@
+import type { Filter, UpdateFilter } from 'mongodb';
+import type { StoreContext } from './context.ts';
+import { isDuplicateKeyError } from './errors.ts';
+import { type HistoryEntry, HistoryOutcome, type SmsRecord, SmsState } from './records.ts';
+
+/** At most this many messages per destination per batch: the seed design's "up to four". */
+export const MAX_BATCH = 4;
+
+export type ClaimOptions = {
+  owner: string;
+  token: string;
+  leaseMs: number;
+  /** Targets this process can deliver (its outlets). `'*'` takes any. */
+  targets: readonly string[];
+  /** Destinations to skip this round: held by us, or lost to another worker. */
+  exclude?: readonly string[];
+};
+
+export type Claim = { token: string; message: SmsRecord };
+
+/** Sort of one destination's queue: priority (3 first), then arrival, then id (allocation order). */
+export const DESTINATION_ORDER = { priority: -1, arrivedAt: 1, _id: 1 } as const;
+
+export function compareDestinationOrder(a: SmsRecord, b: SmsRecord): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  const t = a.arrivedAt.getTime() - b.arrivedAt.getTime();
+  if (t !== 0) return t;
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+export function targetFilter(targets: readonly string[]): Filter<SmsRecord> {
+  return targets.includes('*') ? {} : { target: { $in: [...targets] } };
+}
+
+function claimUpdate(
+  ctx: StoreContext,
+  opts: { owner: string; token: string; leaseMs: number },
+): UpdateFilter<SmsRecord> {
+  const now = ctx.now();
+  const until = new Date(now.getTime() + opts.leaseMs);
+  const entry: HistoryEntry = { attempt: 0, at: now, worker: opts.owner, outcome: HistoryOutcome.claimed };
+  return {
+    // nextAttemptAt = lease end: a claim whose holder dies becomes due again by itself, so the
+    // same query that claims free work reclaims expired leases (no separate reset is needed).
+    $set: {
+      state: SmsState.delivering,
+      lock: { owner: opts.owner, token: opts.token, until },
+      nextAttemptAt: until,
+      updatedAt: now,
+    },
+    $push: { history: { $each: [entry], $slice: -ctx.config.historyLimit } },
+  } as UpdateFilter<SmsRecord>;
+}
+
+/**
+ * Step 1: claim one due message, highest priority first, then the longest waiting. One
+ * findOneAndUpdate. A message whose lease ran out is due again (see claimUpdate) and is taken over.
+ */
+export async function claimOne(ctx: StoreContext, opts: ClaimOptions): Promise<Claim | null> {
+  const now = ctx.now();
+  const filter: Filter<SmsRecord> = {
+    state: { $in: [SmsState.queued, SmsState.delivering] },
+    nextAttemptAt: { $lte: now },
+    ...targetFilter(opts.targets),
+  };
+  if (opts.exclude && opts.exclude.length > 0) filter.destMsisdn = { $nin: [...opts.exclude] };
+  const message = await ctx.cols.sms.findOneAndUpdate(filter, claimUpdate(ctx, opts), {
+    sort: { priority: -1, nextAttemptAt: 1 },
+    returnDocument: 'after',
+  });
+  if (!message) {
+    ctx.metrics.inc('smsc_claims_total', { result: 'empty' });
+    return null;
+  }
+  ctx.metrics.inc('smsc_claims_total', { result: 'claimed' });
+  return { token: opts.token, message };
+}
+
+export type LockOptions = { owner: string; token: string; leaseMs: number };
+
+/**
+ * Step 2: claim the destination. The insert makes exactly one winner through the unique `_id`;
+ * a lock whose lease ran out is taken over by a CAS on `until`. Not an upsert: an upsert whose
+ * filter has a range on `until` surfaces E11000 against a held lock on a real server.
+ */
+export async function claimDestination(
+  ctx: StoreContext,
+  destMsisdn: string,
+  opts: LockOptions,
+): Promise<boolean> {
+  const now = ctx.now();
+  const until = new Date(now.getTime() + opts.leaseMs);
+  try {
+    await ctx.cols.locks.insertOne({
+      _id: destMsisdn,
+      kind: 'destination',
+      owner: opts.owner,
+      token: opts.token,
+      until,
+      since: now,
+    });
+    ctx.metrics.inc('smsc_destination_claims_total', { result: 'won' });
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  const r = await ctx.cols.locks.updateOne(
+    { _id: destMsisdn, until: { $lte: now } },
+    { $set: { owner: opts.owner, token: opts.token, until, since: now } },
+  );
+  const won = r.modifiedCount === 1;
+  ctx.metrics.inc('smsc_destination_claims_total', { result: won ? 'taken-over' : 'lost' });
+  return won;
+}
+
+/** Releases a destination lock we hold. A CAS on the token: a lock taken over is left alone. */
+export async function releaseDestination(
+  ctx: StoreContext,
+  destMsisdn: string,
+  token: string,
+): Promise<boolean> {
+  const r = await ctx.cols.locks.deleteOne({ _id: destMsisdn, token });
+  return r.deletedCount === 1;
+}
+
+export type ClaimMoreResult = {
+  /** The batch in delivery order, every message locked with our token. */
+  batch: SmsRecord[];
+  /** Our first message, released because older messages of the destination filled the batch. */
+  releasedFirst: boolean;
+};
+
+function activeForHolder(now: Date): Filter<SmsRecord> {
+  // We hold the destination, so any `delivering` message of it belongs to a worker that lost the
+  // destination race (it will try to release it) or whose lease ran out: we take it over.
+  return {
+    state: { $in: [SmsState.queued, SmsState.delivering] },
+    $or: [{ state: SmsState.delivering }, { nextAttemptAt: { $lte: now } }],
+  };
+}
+
+/**
+ * Step 3: with the destination held, lock up to MAX_BATCH of its oldest active messages (by
+ * priority then arrival), including ones held by a loser of the destination race. One find, one
+ * updateMany (and one find by token only if someone changed a candidate in between). If `first` is
+ * not among the oldest, it is released so that the batch never jumps the destination's queue.
+ */
+export async function claimMore(
+  ctx: StoreContext,
+  first: SmsRecord,
+  opts: LockOptions,
+): Promise<ClaimMoreResult> {
+  const now = ctx.now();
+  const base: Filter<SmsRecord> = {
+    destMsisdn: first.destMsisdn,
+    target: first.target,
+    ...activeForHolder(now),
+  };
+  const candidates = await ctx.cols.sms.find(base, { sort: DESTINATION_ORDER, limit: MAX_BATCH }).toArray();
+  const others = candidates.filter((m) => m._id !== first._id);
+  const releasedFirst = candidates.length === MAX_BATCH && !candidates.some((m) => m._id === first._id);
+  // Whether the CAS applies or not, we no longer hold `first` after this.
+  if (releasedFirst) await releaseOne(ctx, first, opts.token, opts.owner);
+  const keepFirst = !releasedFirst;
+  const want = keepFirst ? others.slice(0, MAX_BATCH - 1) : others;
+  if (want.length === 0) return { batch: keepFirst ? [first] : [], releasedFirst };
+
+  const update = claimUpdate(ctx, opts);
+  const r = await ctx.cols.sms.updateMany(
+    {
+      $and: [{ $or: want.map((m) => ({ _id: m._id, rev: m.rev })) }, base],
+    } as Filter<SmsRecord>,
+    update,
+  );
+  let batch: SmsRecord[];
+  if (r.modifiedCount === want.length) {
+    const set = (update.$set ?? {}) as Partial<SmsRecord>;
+    const entry = (update.$push as { history: { $each: HistoryEntry[] } }).history.$each;
+    const claimed = want.map((m) => ({
+      ...m,
+      ...set,
+      history: [...m.history, ...entry].slice(-ctx.config.historyLimit),
+    })) as SmsRecord[];
+    batch = keepFirst ? [first, ...claimed] : claimed;
+  } else {
+    // Someone replaced or finished a candidate between our find and our update: read back what we hold.
+    batch = await ctx.cols.sms.find({ 'lock.token': opts.token } as Filter<SmsRecord>).toArray();
+  }
+  batch.sort(compareDestinationOrder);
+  ctx.metrics.inc('smsc_batch_messages_total', undefined, batch.length);
+  return { batch, releasedFirst };
+}
+
+async function releaseOne(
+  ctx: StoreContext,
+  message: SmsRecord,
+  token: string,
+  owner: string,
+): Promise<boolean> {
+  const now = ctx.now();
+  const r = await ctx.cols.sms.updateOne(
+    { _id: message._id, 'lock.token': token } as Filter<SmsRecord>,
+    {
+      $set: { state: SmsState.queued, lock: null, nextAttemptAt: now, updatedAt: now, lastToken: token },
+      $push: {
+        history: {
+          $each: [
+            { attempt: message.attempts + 1, at: now, worker: owner, outcome: HistoryOutcome.released },
+          ],
+          $slice: -ctx.config.historyLimit,
+        },
+      },
+    } as UpdateFilter<SmsRecord>,
+  );
+  return r.modifiedCount === 1;
+}
+
+/**
+ * Gives back a message claimed in step 1 after losing the destination race (step 2). No attempt
+ * is counted and no event written: lock churn would wake every worker for nothing.
+ */
+export async function release(
+  ctx: StoreContext,
+  message: SmsRecord,
+  token: string,
+  owner: string,
+): Promise<boolean> {
+  const released = await releaseOne(ctx, message, token, owner);
+  ctx.metrics.inc('smsc_releases_total', { result: released ? 'released' : 'fenced' });
+  return released;
+}
+
+/**
+ * Step 4, while a batch is in flight: pushes the lease of the destination and of its messages.
+ * False means the lease ran out and another worker took the destination: stop and write nothing.
+ */
+export async function extendLease(
+  ctx: StoreContext,
+  destMsisdn: string,
+  token: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const now = ctx.now();
+  const until = new Date(now.getTime() + leaseMs);
+  const r = await ctx.cols.locks.updateOne({ _id: destMsisdn, token }, { $set: { until } });
+  if (r.matchedCount !== 1) {
+    ctx.metrics.inc('smsc_lease_extensions_total', { result: 'lost' });
+    return false;
+  }
+  await ctx.cols.sms.updateMany(
+    { 'lock.token': token, state: SmsState.delivering } as Filter<SmsRecord>,
+    {
+      $set: { 'lock.until': until, nextAttemptAt: until },
+    } as UpdateFilter<SmsRecord>,
+  );
+  ctx.metrics.inc('smsc_lease_extensions_total', { result: 'extended' });
+  return true;
+}
+
+/** The earliest `nextAttemptAt` among active messages for these targets: the worker's timer. */
+export async function nextDue(ctx: StoreContext, targets: readonly string[]): Promise<Date | null> {
+  const doc = await ctx.cols.sms.findOne(
+    { state: { $in: [SmsState.queued, SmsState.delivering] }, ...targetFilter(targets) },
+    { sort: { nextAttemptAt: 1 }, projection: { nextAttemptAt: 1 } },
+  );
+  return doc?.nextAttemptAt ?? null;
+}

@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ObjectId } from 'mongodb';
+import type { Logger } from 'pino';
+import type { StoreContext } from './context.ts';
+import { isCappedPositionLost, isTransientStoreError } from './errors.ts';
+import type { SmsEvent } from './records.ts';
+
+export type NewEvent = Omit<SmsEvent, '_id'>;
+
+/**
+ * Writes events after the transition they describe. A failure is logged and counted, never thrown:
+ * the transition already happened, and nothing depends on events for correctness (the periodic
+ * scan backs them up), so a caller must not report failure (an ESME would resubmit a duplicate).
+ */
+export async function appendEvents(ctx: StoreContext, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    if (events.length === 1) await ctx.cols.events.insertOne(events[0] as SmsEvent);
+    else await ctx.cols.events.insertMany(events as SmsEvent[], { ordered: false });
+    for (const e of events) ctx.metrics.inc('smsc_events_written_total', { type: e.type });
+  } catch (error) {
+    ctx.metrics.inc('smsc_events_write_failed_total', undefined, events.length);
+    ctx.logger.warn({ err: error, count: events.length }, 'could not write events');
+  }
+}
+
+export type TailItem =
+  | { kind: 'event'; event: SmsEvent }
+  | { kind: 'gap'; reason: 'capped-position-lost' | 'reopened' };
+
+export type TailOptions = {
+  signal?: AbortSignal;
+  /** How long one getMore waits on the server for a new event. Default 1000 ms. */
+  maxAwaitTimeMS?: number;
+  /** Pause before re-opening a dead cursor or after an error. Default 500 ms. */
+  retryDelayMs?: number;
+  logger?: Logger;
+};
+
+async function newestId(ctx: StoreContext): Promise<ObjectId | null> {
+  const doc = await ctx.cols.events
+    .find({}, { sort: { $natural: -1 }, limit: 1, projection: { _id: 1 } })
+    .next();
+  return doc?._id ?? null;
+}
+
+/**
+ * Follows the capped `events` collection from its newest entry, as an async iterator.
+ *
+ * Handles what a real server does: a tailable cursor on an empty capped collection dies at once
+ * (re-open after a pause), CappedPositionLost (136) when the reader fell behind (re-open from the
+ * newest and yield a `gap`, so the caller rescans instead of trusting the feed), and network errors
+ * (pause, re-open, `gap`). Every re-open yields a `gap`, because ObjectIds from several processes are
+ * not strictly ordered and a `$gt` resume may skip one. awaitData with maxAwaitTimeMS: the server
+ * holds each getMore, so an idle reader costs one command per maxAwaitTimeMS and no CPU.
+ */
+export async function* tailEvents(
+  ctx: StoreContext,
+  options: TailOptions = {},
+): AsyncGenerator<TailItem, void, undefined> {
+  const { signal } = options;
+  const maxAwaitTimeMS = options.maxAwaitTimeMS ?? 1000;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const logger = options.logger ?? ctx.logger;
+  const pause = async () => {
+    try {
+      await sleep(retryDelayMs, undefined, { signal });
+    } catch {
+      // aborted: the loop condition ends the iterator
+    }
+  };
+
+  let last: ObjectId | null = null;
+  let opened = false;
+  while (!signal?.aborted) {
+    try {
+      if (!opened) last = await newestId(ctx);
+    } catch (error) {
+      if (signal?.aborted) return;
+      logger.warn({ err: error }, 'events: cannot read the newest entry');
+      await pause();
+      continue;
+    }
+    if (opened) yield { kind: 'gap', reason: 'reopened' };
+    opened = true;
+    const cursor = ctx.cols.events.find(last ? { _id: { $gt: last } } : {}, {
+      tailable: true,
+      awaitData: true,
+      maxAwaitTimeMS,
+      ...(signal ? { signal } : {}),
+    });
+    try {
+      while (!signal?.aborted) {
+        const doc = await cursor.tryNext();
+        if (doc) {
+          last = doc._id;
+          yield { kind: 'event', event: doc };
+          continue;
+        }
+        // An empty batch from a live cursor just means nothing happened for maxAwaitTimeMS.
+        if (cursor.closed || cursor.id?.isZero()) break;
+      }
+      if (signal?.aborted) return;
+      await pause();
+    } catch (error) {
+      if (signal?.aborted) return;
+      if (isCappedPositionLost(error)) {
+        // We fell behind the capped collection's eviction: start again from the newest entry.
+        logger.warn('events: capped position lost, rescanning');
+        opened = false;
+        yield { kind: 'gap', reason: 'capped-position-lost' };
+        continue;
+      }
+      if (!isTransientStoreError(error)) logger.error({ err: error }, 'events: tailing failed');
+      else logger.warn({ err: error }, 'events: tailing interrupted');
+      // The re-open after the pause yields the gap.
+      await pause();
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { CreateIndexesOptions, IndexSpecification } from 'mongodb';
+import { CollectionName } from './collections.ts';
+
+export type IndexDefinition = {
+  collection: (typeof CollectionName)[keyof typeof CollectionName];
+  name: string;
+  key: IndexSpecification;
+  options?: Omit<CreateIndexesOptions, 'name'>;
+  /** Which query needs it: docs/architecture.md repeats these. */
+  why: string;
+};
+
+// Keys follow the equality-sort-range rule: equality fields first, then the sort, then ranges.
+export const INDEXES: readonly IndexDefinition[] = [
+  {
+    collection: CollectionName.sms,
+    name: 'sms_due',
+    key: { state: 1, priority: -1, nextAttemptAt: 1 },
+    why: 'claimOne: state in (queued, delivering), nextAttemptAt <= now, sorted by priority then nextAttemptAt',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_next_attempt',
+    key: { state: 1, nextAttemptAt: 1 },
+    why: 'nextDue (the worker timer) and cleanup of leases that ran out (a claim sets nextAttemptAt = lock.until)',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_destination',
+    key: { destMsisdn: 1, state: 1, priority: -1, arrivedAt: 1, _id: 1 },
+    why: 'claimMore: the oldest active messages of one destination, by priority then arrival',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_lock_token',
+    key: { 'lock.token': 1 },
+    options: { sparse: true },
+    why: 'extendLease and reading back a claim by its token',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_expiry',
+    key: { state: 1, expiresAt: 1 },
+    why: 'cleanup: active messages past their validity',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_final',
+    key: { state: 1, finalAt: 1 },
+    why: 'cleanup: final records older than the retention period',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_receipt_pending',
+    key: { receiptPending: 1, finalAt: 1 },
+    options: { sparse: true },
+    why: 'cleanup: final transitions whose receipt was not queued yet (a crash in between)',
+  },
+  {
+    collection: CollectionName.sms,
+    name: 'sms_account_arrived',
+    key: { accountId: 1, arrivedAt: -1 },
+    why: 'admin search and query_sm listings per account, newest first',
+  },
+  {
+    collection: CollectionName.locks,
+    name: 'locks_kind_until',
+    key: { kind: 1, until: 1 },
+    why: 'cleanup: destination locks whose lease ran out',
+  },
+  {
+    collection: CollectionName.correlations,
+    name: 'correlations_ttl',
+    key: { expiresAt: 1 },
+    options: { expireAfterSeconds: 0 },
+    why: 'TTL: the server deletes a correlation after its expiresAt',
+  },
+  {
+    collection: CollectionName.correlations,
+    name: 'correlations_sms',
+    key: { smsId: 1 },
+    why: 'admin detail: upstream ids of one message',
+  },
+  {
+    collection: CollectionName.accounts,
+    name: 'accounts_system_id',
+    key: { systemId: 1 },
+    options: { unique: true },
+    why: 'bind authentication by system_id; one account per system_id',
+  },
+  {
+    collection: CollectionName.connectors,
+    name: 'connectors_name',
+    key: { name: 1 },
+    options: { unique: true },
+    why: 'routes name their target connector',
+  },
+  {
+    collection: CollectionName.routes,
+    name: 'routes_order',
+    key: { enabled: 1, order: 1 },
+    why: 'routing reads enabled routes in order',
+  },
+];

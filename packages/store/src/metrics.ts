@@ -1,0 +1,40 @@
+/**
+ * A small in-process registry of counters and gauges, keyed Prometheus-style
+ * (`name{label="value"}`), which the admin API exposes later. No histograms: rates and sums are
+ * enough for the queue views, and the bench measures latency itself.
+ */
+export type Labels = Readonly<Record<string, string>>;
+
+export type Metrics = {
+  inc(name: string, labels?: Labels, by?: number): void;
+  set(name: string, value: number, labels?: Labels): void;
+  get(name: string, labels?: Labels): number;
+  snapshot(): Record<string, number>;
+};
+
+function key(name: string, labels?: Labels): string {
+  if (!labels) return name;
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${labels[k]}"`);
+  return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
+}
+
+export function createMetrics(): Metrics {
+  const values = new Map<string, number>();
+  return {
+    inc(name, labels, by = 1) {
+      const k = key(name, labels);
+      values.set(k, (values.get(k) ?? 0) + by);
+    },
+    set(name, value, labels) {
+      values.set(key(name, labels), value);
+    },
+    get(name, labels) {
+      return values.get(key(name, labels)) ?? 0;
+    },
+    snapshot() {
+      return Object.fromEntries([...values.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
+import type { StoreContext } from './context.ts';
+import type { NewEvent } from './events.ts';
+import { normaliseMsisdn } from './msisdn.ts';
+import { EventType, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
+
+/** A receipt's id is its message's id plus this suffix: the same final transition always maps to the same receipt. */
+export const RECEIPT_ID_SUFFIX = '.r';
+
+/** Receipts go back to the submitting account's sessions; routing of the next layer resolves this target. */
+export function receiptTarget(accountId: string): string {
+  return `esme:${accountId}`;
+}
+
+export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): SmsRecord {
+  const p = message.payload;
+  return {
+    _id: message._id + RECEIPT_ID_SUFFIX,
+    kind: 'receipt',
+    state: SmsState.queued,
+    arrivedAt: now,
+    updatedAt: now,
+    destMsisdn: normaliseMsisdn(p.source.addr),
+    priority: 0,
+    receipt: ReceiptRequest.none,
+    expiresAt: new Date(now.getTime() + ctx.config.receiptValidityMs),
+    nextAttemptAt: now,
+    attempts: 0,
+    lock: null,
+    rev: 0,
+    // The receipt travels back: source and destination swap; esm_class 0x04 marks a delivery
+    // receipt (SMPP 3.4 §5.2.12). The text is formatted by the delivering layer from receiptOf.
+    payload: {
+      ...p,
+      command: 'receipt',
+      source: p.destination,
+      destination: p.source,
+      esmClass: 0x04,
+      registeredDelivery: 0,
+      shortMessage: new Binary(Buffer.alloc(0)),
+      tlvs: [],
+    },
+    target: receiptTarget(message.accountId),
+    accountId: message.accountId,
+    history: [],
+    receiptOf: {
+      messageId: message._id,
+      state: message.state,
+      ...(message.lastError !== undefined ? { error: message.lastError } : {}),
+      submittedAt: message.arrivedAt,
+      doneAt: message.finalAt ?? now,
+      attempts: message.attempts,
+    },
+  };
+}
+
+/**
+ * Exactly one receipt per final transition that owes one. The final write set `receiptPending`;
+ * here the receipt is inserted under an id derived from the message (a repeat hits the unique
+ * `_id` and is ignored), and only then is the flag cleared. A crash between leaves the flag set;
+ * cleanup finds it and repeats both steps, and the repeat insert is a no-op. Returns the events
+ * to write for receipts that were new.
+ */
+export async function queueReceipts(ctx: StoreContext, finals: SmsRecord[]): Promise<NewEvent[]> {
+  if (finals.length === 0) return [];
+  const now = ctx.now();
+  const receipts = finals.map((m) => buildReceipt(ctx, m, now));
+  const failed = new Set<number>();
+  try {
+    await ctx.cols.sms.insertMany(receipts, { ordered: false });
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    for (const e of errors) {
+      if (e.code !== 11000) throw error;
+      failed.add(e.index);
+    }
+  }
+  await ctx.cols.sms.updateMany(
+    { _id: { $in: finals.map((m) => m._id) }, receiptPending: true } as Filter<SmsRecord>,
+    {
+      $unset: { receiptPending: '' },
+    },
+  );
+  const events: NewEvent[] = [];
+  receipts.forEach((r, i) => {
+    if (failed.has(i)) return;
+    ctx.metrics.inc('smsc_receipts_queued_total');
+    ctx.metrics.inc('smsc_sms_transitions_total', { to: SmsState.queued });
+    ctx.logger.debug({ messageId: r._id, receiptOf: r.receiptOf?.messageId }, 'receipt queued');
+    events.push({
+      type: EventType.queued,
+      at: now,
+      smsId: r._id,
+      destMsisdn: r.destMsisdn,
+      target: r.target,
+      state: r.state,
+      due: now,
+    });
+  });
+  return events;
+}

@@ -1,0 +1,196 @@
+import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
+import type { StoreContext } from './context.ts';
+import { appendEvents, type NewEvent } from './events.ts';
+import { queueReceipts } from './receipts.ts';
+import { type HistoryEntry, HistoryOutcome, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
+
+/** What happened to one claimed message. Every outcome is applied only under the claim's token. */
+export type Outcome =
+  | { type: 'delivered'; outlet?: string; upstreamId?: string }
+  /** Temporary failure: queued again for `at`; counts as an attempt. */
+  | { type: 'retry'; at: Date; error?: string; outlet?: string }
+  /** The outlet asked us to slow down: queued again for `at`; not an attempt. */
+  | { type: 'throttled'; at: Date; outlet?: string }
+  | { type: 'failed'; error: string; outlet?: string }
+  | { type: 'expired'; outlet?: string }
+  /** Given back untried (shutdown, lease lost before sending). */
+  | { type: 'released'; at?: Date };
+
+export type FinishItem = { message: SmsRecord; token: string; owner: string; outcome: Outcome };
+export type DestinationRelease = { destMsisdn: string; token: string };
+
+export type FinishResult = {
+  /** Ids whose transition applied. The others were fenced: their lease ran out and someone else owns them. */
+  applied: Set<string>;
+};
+
+const FINAL_BY_OUTCOME = {
+  delivered: SmsState.delivered,
+  failed: SmsState.failed,
+  expired: SmsState.expired,
+} as const;
+
+const EVENT_BY_OUTCOME = {
+  delivered: 'sms.delivered',
+  retry: 'sms.retry',
+  throttled: 'sms.throttled',
+  failed: 'sms.failed',
+  expired: 'sms.expired',
+  released: 'sms.released',
+} as const;
+
+/** Whether a final transition of this message owes its submitter a receipt. */
+export function wantsReceipt(message: SmsRecord, finalState: SmsState): boolean {
+  if (message.kind === 'receipt') return false;
+  if (message.receipt === ReceiptRequest.final) return finalState !== SmsState.cancelled;
+  if (message.receipt === ReceiptRequest.failure)
+    return finalState === SmsState.failed || finalState === SmsState.expired;
+  return false;
+}
+
+type Built = {
+  filter: Filter<SmsRecord>;
+  update: UpdateFilter<SmsRecord>;
+  after: SmsRecord;
+  event: NewEvent;
+};
+
+/** One conditional write per outcome: the filter holds the fencing token. */
+export function buildTransition(ctx: StoreContext, item: FinishItem, now: Date): Built {
+  const { message, token, owner, outcome } = item;
+  const counts = outcome.type === 'delivered' || outcome.type === 'retry' || outcome.type === 'failed';
+  const attempts = message.attempts + (counts ? 1 : 0);
+  const entry: HistoryEntry = {
+    attempt: message.attempts + 1,
+    at: now,
+    worker: owner,
+    outcome: outcomeToHistory(outcome),
+  };
+  if ('outlet' in outcome && outcome.outlet) entry.outlet = outcome.outlet;
+  const error =
+    outcome.type === 'retry' ? outcome.error : outcome.type === 'failed' ? outcome.error : undefined;
+  if (error !== undefined) entry.error = error;
+
+  const set: Partial<SmsRecord> = { lock: null, updatedAt: now, lastToken: token, attempts };
+  if (error !== undefined) set.lastError = error;
+  if (outcome.type === 'delivered' || outcome.type === 'failed' || outcome.type === 'expired') {
+    const state = FINAL_BY_OUTCOME[outcome.type];
+    set.state = state;
+    set.finalAt = now;
+    if (wantsReceipt(message, state)) set.receiptPending = true;
+    if (outcome.type === 'delivered' && outcome.upstreamId) set.upstreamId = outcome.upstreamId;
+  } else {
+    set.state = SmsState.queued;
+    set.nextAttemptAt = outcome.type === 'released' ? (outcome.at ?? now) : outcome.at;
+  }
+  const update = {
+    $set: set,
+    $push: { history: { $each: [entry], $slice: -ctx.config.historyLimit } },
+  } as UpdateFilter<SmsRecord>;
+  const after: SmsRecord = {
+    ...message,
+    ...set,
+    history: [...message.history, entry].slice(-ctx.config.historyLimit),
+  };
+  const event: NewEvent = {
+    type: EVENT_BY_OUTCOME[outcome.type],
+    at: now,
+    smsId: message._id,
+    destMsisdn: message.destMsisdn,
+    target: message.target,
+    state: after.state,
+  };
+  if (after.state === SmsState.queued) event.due = after.nextAttemptAt;
+  return { filter: { _id: message._id, 'lock.token': token } as Filter<SmsRecord>, update, after, event };
+}
+
+function outcomeToHistory(outcome: Outcome): HistoryEntry['outcome'] {
+  switch (outcome.type) {
+    case 'delivered':
+      return HistoryOutcome.delivered;
+    case 'retry':
+      return HistoryOutcome.temporary;
+    case 'throttled':
+      return HistoryOutcome.throttled;
+    case 'failed':
+      return HistoryOutcome.permanent;
+    case 'expired':
+      return HistoryOutcome.expired;
+    case 'released':
+      return HistoryOutcome.released;
+  }
+}
+
+/**
+ * Applies the outcomes of one or more batches and releases their destinations, in a fixed number
+ * of commands whatever the batch count: one bulkWrite (each update conditional on its token), the
+ * receipts of final transitions (insertMany + updateMany, only if any), one deleteMany of the
+ * destination locks, one insertMany of events. Locks go before events so that a worker woken by an
+ * event finds the destination free.
+ */
+export async function finish(
+  ctx: StoreContext,
+  items: FinishItem[],
+  releases: DestinationRelease[] = [],
+): Promise<FinishResult> {
+  const now = ctx.now();
+  const built = items.map((item) => buildTransition(ctx, item, now));
+  const applied = new Set<string>();
+  if (built.length > 0) {
+    const ops: AnyBulkWriteOperation<SmsRecord>[] = built.map((b) => ({
+      updateOne: { filter: b.filter, update: b.update },
+    }));
+    const r = await ctx.cols.sms.bulkWrite(ops, { ordered: false });
+    if (r.matchedCount === built.length) {
+      for (const b of built) applied.add(b.after._id);
+    } else {
+      // Some were fenced: lastToken tells which of ours applied.
+      const won = await ctx.cols.sms
+        .find({ $or: items.map((i) => ({ _id: i.message._id, lastToken: i.token })) } as Filter<SmsRecord>, {
+          projection: { _id: 1 },
+        })
+        .toArray();
+      for (const w of won) applied.add(w._id);
+    }
+  }
+  const events: NewEvent[] = [];
+  const finals: SmsRecord[] = [];
+  for (const b of built) {
+    const id = b.after._id;
+    const owner = items.find((i) => i.message._id === id)?.owner;
+    if (!applied.has(id)) {
+      ctx.metrics.inc('smsc_transitions_fenced_total');
+      ctx.logger.info(
+        { messageId: id, owner },
+        'transition fenced: the lease ran out and another worker owns the message',
+      );
+      continue;
+    }
+    ctx.metrics.inc('smsc_sms_transitions_total', {
+      to: b.event.type === 'sms.throttled' ? 'throttled' : b.after.state,
+    });
+    ctx.logger.debug({ messageId: id, state: b.after.state, owner }, 'sms transition');
+    events.push(b.event);
+    if (b.after.receiptPending) finals.push(b.after);
+  }
+  if (finals.length > 0) events.push(...(await queueReceipts(ctx, finals)));
+  if (releases.length > 0) {
+    await ctx.cols.locks.deleteMany({ $or: releases.map((r) => ({ _id: r.destMsisdn, token: r.token })) });
+  }
+  await appendEvents(ctx, events);
+  return { applied };
+}
+
+export type TransitionResult = { applied: boolean };
+
+/** A single named transition after a claim: one conditional write (plus its event and receipt). */
+export async function transition(
+  ctx: StoreContext,
+  message: SmsRecord,
+  token: string,
+  owner: string,
+  outcome: Outcome,
+): Promise<TransitionResult> {
+  const { applied } = await finish(ctx, [{ message, token, owner, outcome }]);
+  return { applied: applied.has(message._id) };
+}
