@@ -1,1 +1,4 @@
-export {};
+export { Backend } from './backend.ts';
+export { supportedCommands } from './dispatch.ts';
+export { ErrorCodes, MongoCommandError } from './errors.ts';
+export { type MongoServerHandle, type MongoServerOptions, startMongoServer } from './server.ts';

@@ -1,0 +1,139 @@
+import { Query } from 'mingo';
+import { compareBson } from './bson-order.ts';
+import { pathValues } from './doc-path.ts';
+import { MongoCommandError } from './errors.ts';
+import { SortedList } from './sorted-list.ts';
+import type { Document } from './wire.ts';
+
+/** A stored document. `doc` is never mutated: an update swaps in a new object (cursors keep old ones). */
+export type Rec = { readonly id: number; doc: Document; size: number };
+
+export type IndexEntry = { readonly key: unknown[]; readonly rec: Rec };
+
+export type IndexSpec = {
+  v: 2;
+  key: Document;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+};
+
+// Compound keys with several array fields would multiply entries; MongoDB refuses them too.
+const MAX_KEYS_PER_DOC = 10_000;
+
+export class CollectionIndex {
+  readonly spec: IndexSpec;
+  readonly fields: string[];
+  readonly dirs: number[];
+  readonly entries: SortedList<IndexEntry>;
+  /** Set once any document yields more than one key; such an index cannot serve a sort. */
+  multikey = false;
+  readonly #partial: Query | undefined;
+
+  constructor(spec: IndexSpec) {
+    this.spec = spec;
+    this.fields = Object.keys(spec.key);
+    this.dirs = this.fields.map((f) => {
+      const d = spec.key[f];
+      if (typeof d !== 'number' || d === 0) {
+        throw new MongoCommandError('CannotCreateIndex', `Index type ${JSON.stringify(d)} is not supported`);
+      }
+      return d > 0 ? 1 : -1;
+    });
+    this.#partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
+    this.entries = new SortedList((a, b) => this.compareKeys(a.key, b.key) || a.rec.id - b.rec.id);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get unique(): boolean {
+    return this.spec.unique === true;
+  }
+
+  /** Usable to answer queries: a partial index might lack matching documents. */
+  get partial(): boolean {
+    return this.#partial !== undefined;
+  }
+
+  get sparse(): boolean {
+    return this.spec.sparse === true;
+  }
+
+  /** Compares two key tuples (or a tuple and a shorter prefix) in this index's order. */
+  compareKeys(a: unknown[], b: unknown[]): number {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareBson(a[i], b[i]);
+      if (c !== 0) return c * this.dirs[i]!;
+    }
+    return 0;
+  }
+
+  /** The keys a document contributes, or null when a sparse or partial index leaves it out. */
+  keysFor(doc: Document): unknown[][] | null {
+    if (this.#partial && !this.#partial.test(doc)) return null;
+    const perField: unknown[][] = [];
+    let present = false;
+    for (const f of this.fields) {
+      const found = pathValues(doc, f);
+      if (found.length > 0) present = true;
+      const values: unknown[] = [];
+      for (const v of found) {
+        if (Array.isArray(v)) {
+          // An empty array is indexed as undefined, which sorts with null.
+          if (v.length === 0) values.push(undefined);
+          else values.push(...v);
+        } else values.push(v);
+      }
+      perField.push(values.length === 0 ? [null] : values);
+    }
+    if (this.sparse && !present) return null;
+    let keys: unknown[][] = [[]];
+    for (const values of perField) {
+      if (values.length === 1) {
+        for (const k of keys) k.push(values[0]);
+        continue;
+      }
+      const next: unknown[][] = [];
+      for (const k of keys) for (const v of values) next.push([...k, v]);
+      keys = next;
+      if (keys.length > MAX_KEYS_PER_DOC) {
+        throw new MongoCommandError('BadValue', `too many index keys for index ${this.name}`);
+      }
+    }
+    return keys;
+  }
+
+  add(rec: Rec, keys = this.keysFor(rec.doc)): void {
+    if (!keys) return;
+    if (keys.length > 1) this.multikey = true;
+    for (const key of keys) this.entries.insert({ key, rec });
+  }
+
+  remove(rec: Rec, doc: Document = rec.doc): void {
+    const keys = this.keysFor(doc);
+    if (!keys) return;
+    for (const key of keys) this.entries.remove({ key, rec });
+  }
+
+  /** An entry of another record holding one of `keys`, for unique enforcement. */
+  findConflict(keys: unknown[][] | null, self?: Rec): IndexEntry | undefined {
+    if (!keys) return undefined;
+    for (const key of keys) {
+      const pos = this.entries.seek((e) => this.compareKeys(e.key, key) >= 0);
+      for (const e of this.entries.forward(pos)) {
+        if (this.compareKeys(e.key, key) !== 0) break;
+        if (e.rec !== self) return e;
+      }
+    }
+    return undefined;
+  }
+
+  describe(): Document {
+    return { ...this.spec };
+  }
+}

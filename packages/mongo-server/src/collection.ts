@@ -1,0 +1,335 @@
+import { calculateObjectSize, ObjectId, UUID } from 'bson';
+import { compareBson, TypeBound, TypeRank } from './bson-order.ts';
+import { CollectionIndex, type IndexSpec, type Rec } from './collection-index.ts';
+import { isPlainObject } from './doc-path.ts';
+import { MongoCommandError } from './errors.ts';
+import { formatValue } from './format-value.ts';
+import { compileFilter } from './matcher.ts';
+import { planQuery, scanIndex } from './query-plan.ts';
+import { sortBy } from './sort.ts';
+import type { Document } from './wire.ts';
+
+export type CappedOptions = { size: number; max?: number };
+
+export type FindOptions = {
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+  hint?: unknown;
+};
+
+/** Minimum and rounding of a capped collection's size, as MongoDB applies them to `create`. */
+export function normaliseCappedSize(size: number): number {
+  if (size <= 4096) return 4096;
+  return Math.ceil(size / 256) * 256;
+}
+
+/**
+ * One namespace: records in insertion (natural) order, its indexes, and for a capped collection the
+ * ring of records that eviction walks. Every method is synchronous, so each write is atomic with
+ * respect to every other: there is no await between a match and its commit.
+ */
+export class Collection {
+  readonly db: string;
+  readonly name: string;
+  readonly uuid = new UUID();
+  readonly capped: CappedOptions | undefined;
+  readonly records = new Map<number, Rec>();
+  readonly indexes: CollectionIndex[] = [];
+  /** Capped only: records by id ascending from `#head`; removed ones stay until compaction. */
+  #ring: Rec[] = [];
+  #head = 0;
+  #nextId = 1;
+  dataSize = 0;
+  /** Resolved on every insert: awaitData getMores and tailing cursors wait on it. */
+  readonly #waiters = new Set<() => void>();
+  dropped = false;
+
+  constructor(db: string, name: string, capped?: CappedOptions) {
+    this.db = db;
+    this.name = name;
+    this.capped = capped;
+    this.indexes.push(new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_' }));
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get count(): number {
+    return this.records.size;
+  }
+
+  /** Record id of the most recent insert (capped collections), for tailing. */
+  get lastId(): number {
+    return this.#nextId - 1;
+  }
+
+  index(name: string): CollectionIndex | undefined {
+    return this.indexes.find((i) => i.name === name);
+  }
+
+  // --- reads -------------------------------------------------------------------------------------
+
+  /** Matching records, using an index when one fits the filter or sort. */
+  find(filter: Document | undefined, opts: FindOptions = {}): Rec[] {
+    const match = compileFilter(filter);
+    const hint = this.#resolveHint(opts.hint);
+    const sort = opts.sort && Object.keys(opts.sort).length > 0 ? opts.sort : undefined;
+    const plan = planQuery(filter ?? {}, sort, this.indexes, hint);
+    const skip = opts.skip ?? 0;
+    const want = opts.limit && opts.limit > 0 ? skip + opts.limit : Number.POSITIVE_INFINITY;
+    const out: Rec[] = [];
+    if (plan.kind === 'collscan') {
+      const source = plan.reverse ? [...this.records.values()].reverse() : this.records.values();
+      for (const rec of source) {
+        if (!match(rec.doc)) continue;
+        out.push(rec);
+        if (plan.sorted && out.length >= want) break;
+      }
+    } else {
+      const seen = plan.index.multikey ? new Set<Rec>() : undefined;
+      for (const entry of scanIndex(plan.index, plan.intervals, plan.reverse)) {
+        const rec = entry.rec;
+        if (seen) {
+          if (seen.has(rec)) continue;
+          seen.add(rec);
+        }
+        if (!match(rec.doc)) continue;
+        out.push(rec);
+        if (plan.sorted && out.length >= want) break;
+      }
+    }
+    if (!plan.sorted && sort) sortBy(out, sort, (r) => r.doc);
+    if (skip === 0 && out.length <= want) return out;
+    return out.slice(skip, want === Number.POSITIVE_INFINITY ? undefined : want);
+  }
+
+  #resolveHint(hint: unknown): CollectionIndex | undefined {
+    if (hint === undefined || hint === null) return undefined;
+    if (typeof hint === 'string') {
+      const idx = this.index(hint);
+      if (!idx)
+        throw new MongoCommandError(
+          'BadValue',
+          'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+        );
+      return idx;
+    }
+    if (isPlainObject(hint)) {
+      if ('$natural' in hint) return undefined;
+      const idx = this.indexes.find((i) => compareBson(i.spec.key, hint) === 0);
+      if (!idx)
+        throw new MongoCommandError(
+          'BadValue',
+          'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+        );
+      return idx;
+    }
+    return undefined;
+  }
+
+  /** Capped: records with an id above `afterId`, in insertion order. */
+  *recordsAfter(afterId: number): Generator<Rec> {
+    const ring = this.#ring;
+    let lo = this.#head;
+    let hi = ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ring[mid]!.id <= afterId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ring.length; i++) {
+      const rec = ring[i]!;
+      if (this.records.get(rec.id) === rec) yield rec;
+    }
+  }
+
+  // --- writes ------------------------------------------------------------------------------------
+
+  /** Inserts one document (with `_id` first, generated if absent); throws E11000 on a unique clash. */
+  insert(input: Document): Rec {
+    let doc = input;
+    if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+    else if (Object.keys(doc)[0] !== '_id') {
+      const { _id, ...rest } = doc;
+      doc = { _id, ...rest };
+    }
+    if (Array.isArray(doc._id))
+      throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
+    const rec: Rec = { id: this.#nextId, doc, size: this.capped ? calculateObjectSize(doc) : 0 };
+    if (this.capped && rec.size > this.capped.size) {
+      throw new MongoCommandError(
+        'BadValue',
+        `document is larger than capped size ${rec.size} > ${this.capped.size}`,
+      );
+    }
+    const keys = this.indexes.map((idx) => idx.keysFor(doc));
+    this.#checkUnique(doc, keys);
+    this.#nextId++;
+    this.indexes.forEach((idx, i) => {
+      idx.add(rec, keys[i]);
+    });
+    this.records.set(rec.id, rec);
+    if (this.capped) {
+      this.#ring.push(rec);
+      this.dataSize += rec.size;
+      this.#evict();
+    }
+    this.#wake();
+    return rec;
+  }
+
+  /** Swaps in an updated document after checking every unique index first. */
+  replace(rec: Rec, next: Document): void {
+    const keys = this.indexes.map((idx) => idx.keysFor(next));
+    this.#checkUnique(next, keys, rec);
+    const old = rec.doc;
+    this.indexes.forEach((idx, i) => {
+      idx.remove(rec, old);
+      idx.add(rec, keys[i]);
+    });
+    rec.doc = next;
+    if (this.capped) {
+      const size = calculateObjectSize(next);
+      this.dataSize += size - rec.size;
+      rec.size = size;
+    }
+  }
+
+  remove(rec: Rec): void {
+    if (this.records.get(rec.id) !== rec) return;
+    for (const idx of this.indexes) idx.remove(rec);
+    this.records.delete(rec.id);
+    if (this.capped) this.dataSize -= rec.size;
+  }
+
+  #checkUnique(doc: Document, keys: (unknown[][] | null)[], self?: Rec): void {
+    this.indexes.forEach((idx, i) => {
+      if (!idx.unique && idx.name !== '_id_') return;
+      const clash = idx.findConflict(keys[i]!, self);
+      if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
+    });
+    void doc;
+  }
+
+  // MongoDB removes the oldest documents while the data size exceeds `size` or the count `max`.
+  #evict(): void {
+    const capped = this.capped!;
+    const ring = this.#ring;
+    while (
+      this.dataSize > capped.size ||
+      (capped.max !== undefined && capped.max > 0 && this.records.size > capped.max)
+    ) {
+      const rec = ring[this.#head];
+      if (!rec) break;
+      this.#head++;
+      if (this.records.get(rec.id) === rec) this.remove(rec);
+    }
+    if (this.#head > 1024 && this.#head * 2 > ring.length) {
+      this.#ring = ring.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** Empties the collection (dropping keeps nothing; used by `drop` and capped eviction tests). */
+  clear(): void {
+    this.records.clear();
+    for (const idx of this.indexes) idx.entries.clear();
+    this.#ring = [];
+    this.#head = 0;
+    this.dataSize = 0;
+  }
+
+  // --- indexes -----------------------------------------------------------------------------------
+
+  /** Builds an index over existing documents; a unique index over duplicates fails like MongoDB's. */
+  createIndex(spec: IndexSpec): CollectionIndex {
+    const idx = new CollectionIndex(spec);
+    for (const rec of this.records.values()) {
+      const keys = idx.keysFor(rec.doc);
+      if (idx.unique) {
+        const clash = idx.findConflict(keys, rec);
+        if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
+      }
+      idx.add(rec, keys);
+    }
+    this.indexes.push(idx);
+    return idx;
+  }
+
+  dropIndex(name: string): void {
+    const i = this.indexes.findIndex((x) => x.name === name);
+    if (i > 0) this.indexes.splice(i, 1);
+  }
+
+  // --- TTL -------------------------------------------------------------------------------------
+
+  /** Deletes documents whose TTL-indexed date (earliest, for arrays) is older than the index allows. */
+  expire(now: number): number {
+    let removed = 0;
+    for (const idx of this.indexes) {
+      const ttl = idx.spec.expireAfterSeconds;
+      if (ttl === undefined || idx.fields.length !== 1) continue;
+      const cutoff = new Date(now - ttl * 1000);
+      const dir = idx.dirs[0]!;
+      const low = dir > 0 ? new TypeBound(TypeRank.Date, false) : cutoff;
+      const high = dir > 0 ? cutoff : new TypeBound(TypeRank.Date, false);
+      const expired = new Set<Rec>();
+      for (const e of scanIndex(
+        idx,
+        [{ low: [low], lowInclusive: true, high: [high], highInclusive: true }],
+        false,
+      )) {
+        expired.add(e.rec);
+      }
+      for (const rec of expired) {
+        this.remove(rec);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  // --- waiting for inserts -----------------------------------------------------------------------
+
+  /** Resolves on the next insert, or after `ms`; returns a cancel function through `signal`. */
+  waitForInsert(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.#waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #wake(): void {
+    if (this.#waiters.size === 0) return;
+    for (const w of [...this.#waiters]) w();
+  }
+
+  /** Called when the collection is dropped: waiting tails return at once. */
+  markDropped(): void {
+    this.dropped = true;
+    this.#wake();
+  }
+}
+
+/** MongoDB's E11000 shape: message, keyPattern and keyValue (server's DuplicateKeyErrorInfo). */
+export function duplicateKeyError(ns: string, idx: CollectionIndex, key: unknown[]): MongoCommandError {
+  const keyValue: Document = {};
+  idx.fields.forEach((f, i) => {
+    keyValue[f] = key[i] === undefined ? null : key[i];
+  });
+  const shown = idx.fields.map((f) => `${f}: ${formatValue(keyValue[f])}`).join(', ');
+  return new MongoCommandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${ns} index: ${idx.name} dup key: { ${shown} }`,
+    { keyPattern: { ...idx.spec.key }, keyValue },
+  );
+}

@@ -1,0 +1,233 @@
+import { compareBson } from '../bson-order.ts';
+import {
+  checkTailPosition,
+  cursorIdFromWire,
+  cursorIdLong,
+  DEFAULT_FIRST_BATCH,
+  projectBatch,
+  type ServerCursor,
+  takeFromBuffer,
+  takeFromTail,
+} from '../cursors.ts';
+import { pathValues } from '../doc-path.ts';
+import { MongoCommandError } from '../errors.ts';
+import { compileFilter } from '../matcher.ts';
+import type { Document } from '../wire.ts';
+import { type CommandContext, type CommandHandler, collectionName } from './context.ts';
+
+/** `{cursor: {firstBatch|nextBatch, id: Long, ns}, ok: 1}`: the id must be int64 for the driver. */
+export function cursorReply(ns: string, id: number, batch: Document[], first: boolean): Document {
+  return { cursor: { [first ? 'firstBatch' : 'nextBatch']: batch, id: cursorIdLong(id), ns }, ok: 1 };
+}
+
+function nonNegative(v: unknown, field: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new MongoCommandError('BadValue', `${field} must be non-negative, but received: ${String(v)}`);
+  return n;
+}
+
+/** Serves the first batch of a buffered result and keeps a cursor for the rest. */
+export function bufferedCursorReply(
+  ctx: CommandContext,
+  ns: string,
+  docs: Document[],
+  opts: { batchSize?: number; singleBatch?: boolean; projection?: Document },
+): Document {
+  const registry = ctx.backend.cursors;
+  const cursor = registry.open(ns, { kind: 'buffer', docs, pos: 0 }, opts.projection);
+  const batch = projectBatch(
+    cursor,
+    takeFromBuffer(
+      cursor.source as { kind: 'buffer'; docs: Document[]; pos: number },
+      opts.batchSize ?? DEFAULT_FIRST_BATCH,
+    ),
+  );
+  const src = cursor.source as { docs: Document[]; pos: number };
+  if (opts.singleBatch || src.pos >= src.docs.length) {
+    registry.kill(cursor.id);
+    return cursorReply(ns, 0, batch, true);
+  }
+  return cursorReply(ns, cursor.id, batch, true);
+}
+
+const find: CommandHandler = (ctx) => {
+  const name = collectionName(ctx);
+  const { cmd } = ctx;
+  const ns = `${ctx.db}.${name}`;
+  const filter = (cmd.filter ?? {}) as Document;
+  const sort = cmd.sort as Document | undefined;
+  const projection = cmd.projection as Document | undefined;
+  const batchSize = nonNegative(cmd.batchSize, 'batchSize');
+  const coll = ctx.backend.collection(ctx.db, name);
+  if (cmd.awaitData && !cmd.tailable) {
+    throw new MongoCommandError('FailedToParse', "Cannot set 'awaitData' without also setting 'tailable'");
+  }
+  if (cmd.tailable) {
+    // Tailable cursors need insertion order: only {$natural: 1} (or no sort) on a capped collection.
+    if (
+      sort &&
+      Object.keys(sort).length > 0 &&
+      !(Object.keys(sort).length === 1 && Number(sort.$natural) === 1)
+    ) {
+      throw new MongoCommandError(
+        'BadValue',
+        'cannot use tailable option with a sort other than {$natural: 1}',
+      );
+    }
+    if (!coll) return cursorReply(ns, 0, [], true);
+    if (!coll.capped) {
+      throw new MongoCommandError(
+        'BadValue',
+        `error processing query: ns=${ns} tailable cursor requested on non capped collection`,
+      );
+    }
+    // SERVER-13955: on an empty capped collection the tailable cursor is dead at once (id 0).
+    if (coll.count === 0) return cursorReply(ns, 0, [], true);
+    const cursor = ctx.backend.cursors.open(
+      ns,
+      {
+        kind: 'tail',
+        coll,
+        match: compileFilter(filter),
+        lastExamined: 0,
+        awaitData: cmd.awaitData === true,
+      },
+      projection,
+    );
+    const src = cursor.source as Parameters<typeof takeFromTail>[0];
+    const batch = projectBatch(cursor, takeFromTail(src, batchSize ?? DEFAULT_FIRST_BATCH));
+    return cursorReply(ns, cursor.id, batch, true);
+  }
+  if (!coll) return cursorReply(ns, 0, [], true);
+  let limit = cmd.limit === undefined ? 0 : Number(cmd.limit);
+  let singleBatch = cmd.singleBatch === true;
+  // A negative limit is the legacy spelling of "one batch of at most |limit|".
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const skip = nonNegative(cmd.skip, 'skip') ?? 0;
+  const recs = coll.find(filter, { sort, skip, limit, hint: cmd.hint });
+  const docs = recs.map((r) => r.doc);
+  return bufferedCursorReply(ctx, ns, docs, { batchSize, singleBatch, projection });
+};
+
+const DEFAULT_AWAIT_MS = 1000;
+
+async function awaitTail(
+  ctx: CommandContext,
+  cursor: ServerCursor,
+  batchLimit: number,
+  maxTimeMS: number,
+): Promise<Document[]> {
+  const src = cursor.source;
+  if (src.kind !== 'tail') return [];
+  const deadline = Date.now() + maxTimeMS;
+  const signal = AbortSignal.any([cursor.abort.signal, ctx.signal]);
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || signal.aborted || src.coll.dropped) return [];
+    await src.coll.waitForInsert(remaining, signal);
+    if (signal.aborted || src.coll.dropped) return [];
+    checkTailPosition(cursor);
+    const batch = takeFromTail(src, batchLimit);
+    if (batch.length > 0) return batch;
+  }
+}
+
+const getMore: CommandHandler = async (ctx) => {
+  const { cmd } = ctx;
+  const id = cursorIdFromWire(cmd.getMore);
+  const name = typeof cmd.collection === 'string' ? cmd.collection : '';
+  const ns = `${ctx.db}.${name}`;
+  const registry = ctx.backend.cursors;
+  const cursor = registry.get(id);
+  if (!cursor) throw new MongoCommandError('CursorNotFound', `cursor id ${id} not found`);
+  if (cursor.ns !== ns) {
+    throw new MongoCommandError(
+      'BadValue',
+      `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+    );
+  }
+  const limit = nonNegative(cmd.batchSize, 'batchSize') || Number.POSITIVE_INFINITY;
+  cursor.busy = true;
+  try {
+    const src = cursor.source;
+    if (src.kind === 'buffer') {
+      const batch = projectBatch(cursor, takeFromBuffer(src, limit));
+      const done = src.pos >= src.docs.length;
+      if (done) registry.kill(id);
+      return cursorReply(ns, done ? 0 : id, batch, false);
+    }
+    if (src.coll.dropped) {
+      registry.kill(id);
+      throw new MongoCommandError('QueryPlanKilled', `collection dropped: ${ns}`);
+    }
+    checkTailPosition(cursor);
+    let batch = takeFromTail(src, limit);
+    // awaitData: block until a document arrives or maxTimeMS (the driver's maxAwaitTimeMS) passes.
+    if (batch.length === 0 && src.awaitData) {
+      batch = await awaitTail(
+        ctx,
+        cursor,
+        limit,
+        cmd.maxTimeMS === undefined ? DEFAULT_AWAIT_MS : Number(cmd.maxTimeMS),
+      );
+    }
+    if (!registry.get(id)) return cursorReply(ns, 0, projectBatch(cursor, batch), false);
+    return cursorReply(ns, id, projectBatch(cursor, batch), false);
+  } catch (err) {
+    registry.kill(id);
+    throw err;
+  } finally {
+    cursor.busy = false;
+    cursor.lastUsed = Date.now();
+  }
+};
+
+const killCursors: CommandHandler = (ctx) => {
+  const ids = Array.isArray(ctx.cmd.cursors) ? ctx.cmd.cursors : [];
+  const killed: unknown[] = [];
+  const notFound: unknown[] = [];
+  for (const raw of ids) {
+    // Unknown ids are fine: the driver sends killCursors even after a failed getMore.
+    const id = cursorIdFromWire(raw);
+    (ctx.backend.cursors.kill(id) ? killed : notFound).push(cursorIdLong(id));
+  }
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+};
+
+const count: CommandHandler = (ctx) => {
+  const coll = ctx.backend.collection(ctx.db, collectionName(ctx));
+  if (!coll) return { n: 0, ok: 1 };
+  const query = (ctx.cmd.query ?? {}) as Document;
+  const skip = nonNegative(ctx.cmd.skip, 'skip') ?? 0;
+  const limit = Math.abs(Number(ctx.cmd.limit ?? 0));
+  let n: number;
+  if (Object.keys(query).length === 0) n = coll.count;
+  else n = coll.find(query, { hint: ctx.cmd.hint }).length;
+  n = Math.max(0, n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n, ok: 1 };
+};
+
+const distinct: CommandHandler = (ctx) => {
+  const coll = ctx.backend.collection(ctx.db, collectionName(ctx));
+  const key = ctx.cmd.key;
+  if (typeof key !== 'string')
+    throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is the wrong type");
+  const values: unknown[] = [];
+  for (const rec of coll?.find((ctx.cmd.query ?? {}) as Document) ?? []) {
+    for (const v of pathValues(rec.doc, key)) {
+      if (Array.isArray(v)) values.push(...v);
+      else values.push(v);
+    }
+  }
+  values.sort(compareBson);
+  const unique = values.filter((v, i) => i === 0 || compareBson(values[i - 1], v) !== 0);
+  return { values: unique, ok: 1 };
+};
+
+export const queryCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct };

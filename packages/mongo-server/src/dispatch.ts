@@ -1,0 +1,56 @@
+import { aggregate } from './commands/aggregate.ts';
+import type { CommandContext, CommandHandler } from './commands/context.ts';
+import { ddlCommands } from './commands/ddl.ts';
+import { handshakeCommands } from './commands/handshake.ts';
+import { queryCommands } from './commands/query.ts';
+import { writeCommands } from './commands/write.ts';
+import { MongoCommandError, toCommandError } from './errors.ts';
+import type { Document } from './wire.ts';
+
+const commands: Record<string, CommandHandler> = {
+  ...handshakeCommands,
+  ...writeCommands,
+  ...queryCommands,
+  aggregate,
+  ...ddlCommands,
+};
+
+const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
+
+export type InternalErrorListener = (err: unknown, command: string) => void;
+
+/**
+ * Runs one command and always returns a reply document: failures become `{ok: 0, code, codeName}`.
+ * Unknown commands fail loudly with 59 so an unsupported feature is never silently ignored.
+ */
+export async function runCommand(
+  ctx: CommandContext,
+  onInternalError?: InternalErrorListener,
+): Promise<Document> {
+  const name = Object.keys(ctx.cmd)[0] ?? '';
+  try {
+    // Transactions would need snapshot isolation and rollback; refuse them rather than fake them.
+    if (ctx.cmd.startTransaction === true || ctx.cmd.autocommit === false || TRANSACTION_COMMANDS.has(name)) {
+      throw new MongoCommandError(
+        'IllegalOperation',
+        'Transactions are not supported by the in-memory test server',
+      );
+    }
+    const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+    return await handler(ctx);
+  } catch (err) {
+    if (
+      !(err instanceof MongoCommandError) &&
+      (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+    ) {
+      onInternalError?.(err, name);
+      return new MongoCommandError('InternalError', `${name}: ${(err as Error).message}`, {}, err).toReply();
+    }
+    return toCommandError(err).toReply();
+  }
+}
+
+export function supportedCommands(): string[] {
+  return Object.keys(commands).sort();
+}

@@ -1,0 +1,153 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Backend } from './backend.ts';
+import type { ServerInfo } from './commands/context.ts';
+import { helloReply } from './commands/handshake.ts';
+import { type InternalErrorListener, runCommand } from './dispatch.ts';
+import { decodeMessage, encodeMsg, encodeReply, FrameReader, MsgFlags } from './wire.ts';
+
+export type MongoServerOptions = {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /**
+   * Replica set name, or false for a standalone. Default `'rs0'`: production runs replica sets, and
+   * the driver then enables retryable writes as it would there.
+   */
+  replicaSet?: string | boolean;
+  /** How often TTL indexes are swept. Default 60 000 ms, MongoDB's `ttlMonitorSleepSecs`. */
+  ttlIntervalMs?: number;
+  /** Called with unexpected (programming) errors; they are also returned to the client as code 1. */
+  onInternalError?: InternalErrorListener;
+};
+
+export type MongoServerHandle = {
+  /** A URI the driver connects to with default options. */
+  readonly uri: string;
+  readonly port: number;
+  readonly replicaSet: string | undefined;
+  readonly backend: Backend;
+  /** Stops listening, drops every connection and timer; idempotent. */
+  close(): Promise<void>;
+};
+
+const HOST = '127.0.0.1';
+
+/** Starts the in-memory MongoDB-wire-compatible server. For tests and trials, never production. */
+export async function startMongoServer(options: MongoServerOptions = {}): Promise<MongoServerHandle> {
+  const replicaSet =
+    options.replicaSet === false
+      ? undefined
+      : typeof options.replicaSet === 'string'
+        ? options.replicaSet
+        : 'rs0';
+  const ttlIntervalMs = options.ttlIntervalMs ?? 60_000;
+  const backend = new Backend();
+  const sockets = new Set<Socket>();
+  let connectionIds = 0;
+  let info: ServerInfo = { host: HOST, port: 0, replicaSet, startedAt: new Date() };
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const connectionId = ++connectionIds;
+    const closed = new AbortController();
+    const reader = new FrameReader();
+    let replyIds = 0;
+    // One command at a time per connection, in arrival order (the driver never pipelines).
+    let queue: Promise<void> = Promise.resolve();
+    const send = (buf: Buffer) => {
+      if (!socket.destroyed) socket.write(buf);
+    };
+    const handle = async (frame: Buffer) => {
+      const msg = decodeMessage(frame);
+      if (msg.kind === 'query') {
+        // The OP_QUERY handshake: only the first message of a connection uses it.
+        const name = Object.keys(msg.query)[0] ?? '';
+        const reply = /^(hello|isMaster|ismaster)$/.test(name)
+          ? helloReply({ server: info, connectionId })
+          : await runCommand({
+              backend,
+              server: info,
+              db: msg.collection.split('.')[0] ?? 'admin',
+              cmd: msg.query,
+              connectionId,
+              signal: closed.signal,
+            });
+        send(encodeReply(++replyIds, msg.requestId, reply));
+        return;
+      }
+      if (msg.kind === 'other') {
+        socket.destroy();
+        return;
+      }
+      const db = typeof msg.command.$db === 'string' ? msg.command.$db : 'admin';
+      const reply = await runCommand(
+        { backend, server: info, db, cmd: msg.command, connectionId, signal: closed.signal },
+        options.onInternalError,
+      );
+      // moreToCome: the client expects no reply (w:0 writes, endSessions at close()).
+      if (msg.flags & MsgFlags.MoreToCome) return;
+      send(encodeMsg(++replyIds, msg.requestId, reply));
+    };
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Buffer[];
+      try {
+        frames = reader.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) {
+        queue = queue
+          .then(() => handle(frame))
+          .catch(() => {
+            socket.destroy();
+          });
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      closed.abort();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  info = { ...info, port };
+
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const coll of backend.allCollections()) coll.expire(now);
+    backend.cursors.reapIdle(now);
+  }, ttlIntervalMs);
+  sweep.unref();
+
+  const uri = replicaSet
+    ? `mongodb://${HOST}:${port}/?replicaSet=${encodeURIComponent(replicaSet)}`
+    : `mongodb://${HOST}:${port}/?directConnection=true`;
+  let closing: Promise<void> | undefined;
+  return {
+    uri,
+    port,
+    replicaSet,
+    backend,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        backend.cursors.killAll();
+        for (const coll of backend.allCollections()) coll.markDropped();
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const s of sockets) s.destroy();
+        await done;
+      })();
+      return closing;
+    },
+  };
+}

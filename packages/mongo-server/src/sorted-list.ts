@@ -1,0 +1,104 @@
+// A sorted sequence kept in chunks of bounded size: O(log n) search and O(chunk) insert/remove,
+// where one flat array would move a million pointers per insert in the middle.
+const MAX_CHUNK = 512;
+
+export type Position = { chunk: number; index: number };
+
+export class SortedList<T> {
+  readonly #cmp: (a: T, b: T) => number;
+  #chunks: T[][] = [];
+  #size = 0;
+
+  constructor(cmp: (a: T, b: T) => number) {
+    this.#cmp = cmp;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  clear(): void {
+    this.#chunks = [];
+    this.#size = 0;
+  }
+
+  /** First position whose item satisfies `atOrAfter`, which must be false...false, true...true. */
+  seek(atOrAfter: (item: T) => boolean): Position {
+    const chunks = this.#chunks;
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = chunks[mid]!;
+      if (atOrAfter(c[c.length - 1]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === chunks.length) return { chunk: lo, index: 0 };
+    const c = chunks[lo]!;
+    let a = 0;
+    let b = c.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (atOrAfter(c[mid]!)) b = mid;
+      else a = mid + 1;
+    }
+    return { chunk: lo, index: a };
+  }
+
+  insert(item: T): void {
+    const cmp = this.#cmp;
+    this.#size++;
+    if (this.#chunks.length === 0) {
+      this.#chunks.push([item]);
+      return;
+    }
+    let pos = this.seek((x) => cmp(x, item) > 0);
+    if (pos.chunk === this.#chunks.length)
+      pos = { chunk: pos.chunk - 1, index: this.#chunks[pos.chunk - 1]!.length };
+    const c = this.#chunks[pos.chunk]!;
+    if (pos.index === c.length) c.push(item);
+    else c.splice(pos.index, 0, item);
+    if (c.length > MAX_CHUNK * 2) this.#chunks.splice(pos.chunk + 1, 0, c.splice(MAX_CHUNK));
+  }
+
+  /** Removes the item equal to `item` under the comparator; false when absent. */
+  remove(item: T): boolean {
+    const cmp = this.#cmp;
+    const pos = this.seek((x) => cmp(x, item) >= 0);
+    const c = this.#chunks[pos.chunk];
+    if (!c || pos.index >= c.length || cmp(c[pos.index]!, item) !== 0) return false;
+    c.splice(pos.index, 1);
+    if (c.length === 0) this.#chunks.splice(pos.chunk, 1);
+    this.#size--;
+    return true;
+  }
+
+  /** Items from `from` forward; the caller must not mutate the list while iterating. */
+  *forward(from: Position = { chunk: 0, index: 0 }): Generator<T> {
+    const chunks = this.#chunks;
+    let { chunk, index } = from;
+    while (chunk < chunks.length) {
+      const c = chunks[chunk]!;
+      for (; index < c.length; index++) yield c[index]!;
+      chunk++;
+      index = 0;
+    }
+  }
+
+  /** Items strictly before `before`, walking backward. */
+  *backward(before: Position = { chunk: this.#chunks.length, index: 0 }): Generator<T> {
+    const chunks = this.#chunks;
+    let chunk = before.chunk;
+    let index = before.index - 1;
+    for (;;) {
+      if (index < 0 || chunk >= chunks.length) {
+        chunk = Math.min(chunk, chunks.length) - 1;
+        if (chunk < 0) return;
+        index = chunks[chunk]!.length - 1;
+        continue;
+      }
+      yield chunks[chunk]![index]!;
+      index--;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { ObjectId } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { bsonEquals } from './bson-order.ts';
+import { cloneValue, isPlainObject, setPath } from './doc-path.ts';
+import { MongoCommandError } from './errors.ts';
+import type { Document } from './wire.ts';
+
+export type UpdateOptions = { arrayFilters?: Document[]; query?: Document; inserting?: boolean };
+
+export function isOperatorUpdate(u: unknown): u is Document {
+  return isPlainObject(u) && Object.keys(u).length > 0 && Object.keys(u)[0]!.startsWith('$');
+}
+
+function fromMingo(err: unknown): MongoCommandError {
+  if (err instanceof MongoCommandError) return err;
+  const msg = (err as Error).message ?? String(err);
+  if (/immutable field/.test(msg)) return new MongoCommandError('ImmutableField', msg, {}, err);
+  if (/Unknown update operator/.test(msg)) return new MongoCommandError('FailedToParse', msg, {}, err);
+  if (/non-numeric|numeric/.test(msg)) return new MongoCommandError('TypeMismatch', msg, {}, err);
+  return new MongoCommandError('BadValue', msg, {}, err);
+}
+
+/**
+ * Applies an update (operators, a replacement or a pipeline) to a copy of `doc`: the stored document
+ * is never touched, so a failed update leaves nothing half-done and cursors keep their snapshot.
+ */
+export function applyUpdate(
+  doc: Document,
+  update: unknown,
+  opts: UpdateOptions = {},
+): { doc: Document; changed: boolean } {
+  if (Array.isArray(update)) return applyPipeline(doc, update as Document[]);
+  if (!isPlainObject(update))
+    throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (!isOperatorUpdate(update)) return applyReplacement(doc, update);
+  const next = cloneValue(doc);
+  const modifier: Document = {};
+  let onInsert: Document | undefined;
+  for (const [op, arg] of Object.entries(update)) {
+    if (!op.startsWith('$')) {
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    if (op === '$setOnInsert') onInsert = arg as Document;
+    else if (!(isPlainObject(arg) && Object.keys(arg).length === 0)) modifier[op] = arg;
+  }
+  // Setting _id to the value it already has is allowed by MongoDB (and an upsert may set it first);
+  // mingo refuses any update path on _id, so those are taken out here.
+  for (const src of [modifier.$set, opts.inserting ? onInsert : undefined] as (Document | undefined)[]) {
+    if (!src || !('_id' in src)) continue;
+    if (next._id === undefined && opts.inserting) next._id = cloneValue(src._id);
+    if (bsonEquals(src._id, next._id)) {
+      const { _id, ...rest } = src;
+      if (src === modifier.$set) modifier.$set = rest;
+      else onInsert = rest;
+    }
+  }
+  let changed = false;
+  try {
+    if (Object.keys(modifier).length > 0) {
+      changed =
+        mingoUpdate(next, modifier as never, opts.arrayFilters, opts.query as never, { cloneMode: 'deep' })
+          .length > 0;
+    }
+    if (opts.inserting && onInsert && Object.keys(onInsert).length > 0) {
+      changed =
+        mingoUpdate(next, { $set: onInsert } as never, undefined, undefined, { cloneMode: 'deep' }).length >
+          0 || changed;
+    }
+  } catch (err) {
+    throw fromMingo(err);
+  }
+  if (!opts.inserting && !bsonEquals(next._id, doc._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return { doc: next, changed };
+}
+
+function applyReplacement(doc: Document, replacement: Document): { doc: Document; changed: boolean } {
+  if ('_id' in replacement && doc._id !== undefined && !bsonEquals(replacement._id, doc._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      "After applying the update, the (immutable) field '_id' was found to have been altered",
+    );
+  }
+  const { _id, ...rest } = replacement;
+  const next: Document =
+    doc._id !== undefined ? { _id: doc._id, ...cloneValue(rest) } : cloneValue(replacement);
+  return { doc: next, changed: !bsonEquals(next, doc) };
+}
+
+function applyPipeline(doc: Document, pipeline: Document[]): { doc: Document; changed: boolean } {
+  let out: Document[];
+  try {
+    out = new Aggregator(pipeline, {}).run([cloneValue(doc)]) as Document[];
+  } catch (err) {
+    throw fromMingo(err);
+  }
+  const next = out[0] ?? {};
+  if (!bsonEquals(next._id, doc._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return { doc: next, changed: !bsonEquals(next, doc) };
+}
+
+/** Equality fields of a query, which an upsert copies into the new document (MongoDB does the same). */
+export function seedFromQuery(query: Document, out: Document = {}): Document {
+  for (const [k, v] of Object.entries(query)) {
+    if (k === '$and' && Array.isArray(v)) {
+      for (const sub of v) if (isPlainObject(sub)) seedFromQuery(sub, out);
+      continue;
+    }
+    if (k.startsWith('$')) continue;
+    if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      if (keys.length > 0 && keys.every((x) => x.startsWith('$'))) {
+        if ('$eq' in v) setPath(out, k, cloneValue(v.$eq));
+        continue;
+      }
+    }
+    setPath(out, k, cloneValue(v));
+  }
+  return out;
+}
+
+/** The document an upsert inserts: query equalities, then the update (with $setOnInsert), _id first. */
+export function buildUpsert(query: Document, update: unknown, arrayFilters?: Document[]): Document {
+  let doc: Document;
+  if (isOperatorUpdate(update) || Array.isArray(update)) {
+    const seed = seedFromQuery(query);
+    doc = applyUpdate(seed, update, { arrayFilters, inserting: true }).doc;
+  } else {
+    const seed = seedFromQuery(query);
+    doc = cloneValue(update as Document);
+    if (!('_id' in doc) && seed._id !== undefined) doc = { _id: seed._id, ...doc };
+  }
+  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  if (Object.keys(doc)[0] !== '_id') {
+    const { _id, ...rest } = doc;
+    return { _id, ...rest };
+  }
+  return doc;
+}
