@@ -4,7 +4,7 @@
  */
 import { isResponse } from './command-ids.ts';
 import { CommandStatus } from './command-status.ts';
-import { type CommandSpec, commandSpecById, FieldKind, type FieldSpec } from './commands.ts';
+import { type CommandSpec, commandSpecById, commands, FieldKind, type FieldSpec } from './commands.ts';
 import { SmppDecodeError } from './errors.ts';
 import { TlvKind, type TlvSpec, tlvByTag, type UnknownTlv } from './tlvs.ts';
 import type { DestAddress, Pdu, UnsuccessSme } from './types.ts';
@@ -234,24 +234,39 @@ function readTlvs(buf: FastBuffer, off: number, end: number): number {
   return off;
 }
 
-function defaultFields(spec: CommandSpec, pdu: Loose): void {
+type PduFactory = (command: string, commandStatus: number, sequenceNumber: number, empty: Buffer) => Loose;
+
+/**
+ * Per command, a function returning the PDU object with every field already present (defaults:
+ * 0, '', an empty Buffer, []). The readers then only overwrite existing properties: V8 keeps one
+ * stable shape per command instead of growing the object field by field, which made decoding about
+ * four times slower. The source is generated once from the command table at load time.
+ */
+function compileFactory(spec: CommandSpec): PduFactory {
+  const props = ['command', 'commandStatus', 'sequenceNumber'];
   for (const f of spec.fields) {
-    switch (f.kind) {
-      case FieldKind.int1:
-        pdu[f.name] = 0;
-        break;
-      case FieldKind.cstring:
-      case FieldKind.time:
-        pdu[f.name] = '';
-        break;
-      case FieldKind.shortMessage:
-        pdu[f.name] = EMPTY;
-        break;
-      default:
-        pdu[f.name] = [];
-    }
+    if (!/^[a-zA-Z]+$/.test(f.name)) throw new Error(`bad field name ${f.name}`);
+    const value =
+      f.kind === FieldKind.int1
+        ? '0'
+        : f.kind === FieldKind.cstring || f.kind === FieldKind.time
+          ? "''"
+          : f.kind === FieldKind.shortMessage
+            ? 'empty'
+            : '[]';
+    props.push(`${f.name}: ${value}`);
   }
+  return new Function(
+    'command',
+    'commandStatus',
+    'sequenceNumber',
+    'empty',
+    `return { ${props.join(', ')} };`,
+  ) as PduFactory;
 }
+
+const factories = new Map<CommandSpec, PduFactory>();
+for (const spec of Object.values(commands) as CommandSpec[]) factories.set(spec, compileFactory(spec));
 
 function decodeBody(buf: FastBuffer, end: number, spec: CommandSpec, pdu: Loose): number {
   let off = readFields(buf, HEADER, end, spec.fields, pdu);
@@ -303,17 +318,14 @@ export function decodeFrame(frame: Buffer): Pdu | SmppDecodeError {
       false,
     );
   }
-  const pdu: Loose = { command: spec.name, commandStatus, sequenceNumber };
+  const factory = factories.get(spec)!;
+  const pdu = factory(spec.name, commandStatus, sequenceNumber, EMPTY);
   outTlvs = undefined;
   if (commandStatus !== 0 && isResponse(commandId)) {
     // §4.4.2 and siblings: an error response normally has no body; when a peer sends one anyway we
     // keep what parses and otherwise fall back to empty fields rather than reject the response.
-    if (size === HEADER || decodeBody(buf, size, spec, pdu) < 0) {
-      const bare: Loose = { command: spec.name, commandStatus, sequenceNumber };
-      defaultFields(spec, bare);
-      return bare as unknown as Pdu;
-    }
-    return pdu as unknown as Pdu;
+    if (size === HEADER || decodeBody(buf, size, spec, pdu) >= 0) return pdu as unknown as Pdu;
+    return factory(spec.name, commandStatus, sequenceNumber, EMPTY) as unknown as Pdu;
   }
   if (decodeBody(buf, size, spec, pdu) < 0) {
     return new SmppDecodeError(`${spec.name}: ${failMessage}`, failStatus, commandId, sequenceNumber, false);

@@ -13,5 +13,7 @@ export { decodePdu } from './decode.ts';
 export { encodePdu } from './encode.ts';
 export { SmppDecodeError, SmppEncodeError, SmppError, smppErrorClasses } from './errors.ts';
 export { type FramerItem, PduFramer, type PduFramerOptions } from './framer.ts';
+export * from './session/index.ts';
+export * from './text/index.ts';
 export { TlvKind, type TlvSpec, tlvByName, tlvByTag, tlvTable, tlvTag } from './tlvs.ts';
 export * from './types.ts';
