@@ -61,14 +61,21 @@ export class RequestWindow {
   }
 
   /**
-   * Resolves when the caller may send one windowed request (then it must call `register` or
-   * `release`), at once if a slot is free; rejects with SmppWindowFullError when the queue is full.
+   * Takes a slot at once when one is free and nobody is queued; the caller must then `register` or
+   * `release` it synchronously-ish (before yielding to other callers).
+   */
+  tryAcquire(): boolean {
+    if (this.queue.length > 0 || !this.hasRoom()) return false;
+    this.reserved++;
+    return true;
+  }
+
+  /**
+   * Waits for a slot (then the caller must `register` or `release` it); rejects with
+   * SmppWindowFullError when the queue is full, SmppQueueTimeoutError when the wait is too long.
    */
   acquire(command: string): Promise<void> {
-    if (this.queue.length === 0 && this.hasRoom()) {
-      this.reserved++;
-      return Promise.resolve();
-    }
+    if (this.tryAcquire()) return Promise.resolve();
     const { maxQueued, queueTimeoutMs, windowSize } = this.options;
     if (this.queue.length >= maxQueued) return Promise.reject(new SmppWindowFullError(windowSize, maxQueued));
     return new Promise<void>((resolve, reject) => {
@@ -91,7 +98,7 @@ export class RequestWindow {
   }
 
   /**
-   * Registers a sent request; its promise settles with the response, a response timeout
+   * Registers a request about to be written (call `pump` once it is written); its promise settles with the response, a response timeout
    * (SmppTimeoutError) or `failAll`. A windowed request turns its reserved slot into an outstanding one.
    */
   register(
@@ -129,9 +136,13 @@ export class RequestWindow {
     return entry;
   }
 
-  /** Lets waiting callers in while there is room; call when `canStart` may have become true. */
+  /**
+   * Lets the next waiting caller in when there is room; call when `canStart` may have become true.
+   * One grant at a time: the next comes when that caller registers, so a caller that finds the
+   * stream blocked by the previous write waits instead of piling onto it.
+   */
   pump(): void {
-    while (this.queue.length > 0 && this.hasRoom()) {
+    while (this.queue.length > 0 && this.reserved === 0 && this.hasRoom()) {
       const waiter = this.queue.shift()!;
       if (waiter.timer) clearTimeout(waiter.timer);
       this.reserved++;

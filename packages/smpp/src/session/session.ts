@@ -449,7 +449,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     windowed: boolean,
     onResponse?: (r: Pdu) => void,
   ): Promise<Pdu> {
-    if (windowed) {
+    // Synchronous when a slot is free, so each write sees whether the one before it filled the stream.
+    if (windowed && !this.window.tryAcquire()) {
       await this.window.acquire(pdu.command);
       // The state may have moved on while we waited (unbind started, session closed).
       try {
@@ -470,6 +471,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     }
     const response = this.window.register(pdu.command, pdu.sequenceNumber, timeoutMs, windowed, onResponse);
     this.writeFrame(frame);
+    // Only now, so the next waiter sees whether this write filled the stream.
+    this.window.pump();
     return response;
   }
 
