@@ -1,19 +1,22 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+// biome-ignore lint/suspicious/noExplicitAny: test documents are schemaless, as the driver's default.
+type Doc = { _id?: number | string | ObjectId; [key: string]: any };
 
 // The driver's ordinary API with default options. Runs unchanged against a real MongoDB (MONGODB_URI).
 describe('driver CRUD with default options', () => {
   let mongo: TestMongo;
   let db: Db;
-  let coll: Collection;
+  let coll: Collection<Doc>;
   beforeAll(async () => {
     mongo = await useTestMongo();
     db = await mongo.db();
   });
   afterAll(() => mongo.close());
   beforeEach(async () => {
-    coll = db.collection(`c${Math.random().toString(36).slice(2, 8)}`);
+    coll = db.collection<Doc>(`c${Math.random().toString(36).slice(2, 8)}`);
   });
 
   it('inserts, finds, updates and deletes one document', async () => {
@@ -129,7 +132,7 @@ describe('driver CRUD with default options', () => {
       { g: 1, xs: [2], n: 2 },
       { g: 2, xs: [], n: 3 },
     ]);
-    const many = await coll.updateMany({ g: 1 }, { $push: { xs: 10 }, $mul: { n: 10 } });
+    const many = await coll.updateMany({ g: 1 }, { $push: { xs: 10 } as never, $mul: { n: 10 } });
     expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     await coll.updateOne({ n: 10 }, { $set: { 'xs.$[big]': 0 } }, { arrayFilters: [{ big: { $gte: 5 } }] });
     expect((await coll.findOne({ n: 10 }))?.xs).toEqual([1, 0, 0, 0]);
@@ -216,7 +219,7 @@ describe('driver CRUD with default options', () => {
       .find({}, { sort: { 'nested.k': -1 }, projection: { _id: 0, 'nested.k': 1 } })
       .toArray();
     expect(byNested.map((d) => d.nested.k)).toEqual([3, 2, 1]);
-    const ids = (await coll.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id.toHexString());
+    const ids = (await coll.find({}).sort({ _id: 1 }).toArray()).map((d) => String(d._id));
     expect([...ids].sort()).toEqual(ids);
   });
 
