@@ -2,8 +2,15 @@
  * The declarative table of SMPP 3.4 commands (§4) and their mandatory fields, in wire order.
  * encode.ts and decode.ts both walk this table; types.ts derives the PDU types from it.
  */
-import { CommandId, type CommandName } from './command-ids.ts';
+import {
+  CommandId,
+  type CommandName,
+  type RequestName,
+  type ResponseNameOf,
+  responseCommand,
+} from './command-ids.ts';
 import { CommandStatus } from './command-status.ts';
+import type { PduOf } from './types.ts';
 
 /** How a mandatory field is laid out on the wire. */
 export const FieldKind = {
@@ -209,4 +216,59 @@ export function commandSpecById(commandId: number): CommandSpec | undefined {
   const low = commandId & 0x7fffffff;
   if (low >= 0x104) return undefined;
   return commandId & 0x80000000 ? responsesById[low] : requestsById[low];
+}
+
+function emptyValue(kind: FieldKind): unknown {
+  switch (kind) {
+    case FieldKind.int1:
+      return 0;
+    case FieldKind.cstring:
+    case FieldKind.time:
+      return '';
+    case FieldKind.shortMessage:
+      return Buffer.alloc(0);
+    default:
+      return [];
+  }
+}
+
+/**
+ * A PDU of `command` with every mandatory field at its empty value (0, '', an empty Buffer, []),
+ * then `fields` on top. Handy for building requests and responses without listing every field.
+ */
+export function createPdu<N extends CommandName>(
+  command: N,
+  fields: Partial<Omit<PduOf<N>, 'command'>> = {},
+): PduOf<N> {
+  const spec = commands[command] as CommandSpec;
+  const pdu: Record<string, unknown> = { command, commandStatus: 0, sequenceNumber: 0 };
+  for (const f of spec.fields) pdu[f.name] = emptyValue(f.kind);
+  return Object.assign(pdu, fields, { command }) as PduOf<N>;
+}
+
+/**
+ * The response to a request, with its sequence_number (§5.1.4: copied from the request) and
+ * command_status ESME_ROK unless `fields` says otherwise.
+ */
+export function createResponse<R extends RequestName>(
+  request: { command: R; sequenceNumber: number },
+  fields: Partial<Omit<PduOf<ResponseNameOf<R>>, 'command' | 'sequenceNumber'>> = {},
+): PduOf<ResponseNameOf<R>> {
+  const name = responseCommand(request.command);
+  return createPdu(name, { ...fields, sequenceNumber: request.sequenceNumber } as never);
+}
+
+/**
+ * The generic_nack for a PDU that could not be decoded (§4.3): its command_status, and the
+ * sequence number when the header was readable (0 otherwise).
+ */
+export function createGenericNack(error: {
+  commandStatus: number;
+  sequenceNumber: number;
+}): PduOf<'generic_nack'> {
+  return {
+    command: 'generic_nack',
+    commandStatus: error.commandStatus,
+    sequenceNumber: error.sequenceNumber,
+  };
 }

@@ -8,7 +8,16 @@ export {
   responseCommand,
 } from './command-ids.ts';
 export { CommandStatus, type CommandStatusName, commandStatusName } from './command-status.ts';
-export { type CommandSpec, commandSpecById, commands, FieldKind, type FieldSpec } from './commands.ts';
+export {
+  type CommandSpec,
+  commandSpecById,
+  commands,
+  createGenericNack,
+  createPdu,
+  createResponse,
+  FieldKind,
+  type FieldSpec,
+} from './commands.ts';
 export { decodePdu } from './decode.ts';
 export { encodePdu } from './encode.ts';
 export { SmppDecodeError, SmppEncodeError, SmppError, smppErrorClasses } from './errors.ts';
