@@ -4,6 +4,8 @@
  * ESME_RINVEXPIRY depending on which field it came from.
  */
 
+import { SmppError } from '../errors.ts';
+
 /** Stable codes of the text helpers' errors; a test checks that they are unique. */
 export const TextErrorCode = {
   time: 'SMPP_TIME',
@@ -13,9 +15,9 @@ export const TextErrorCode = {
 } as const;
 
 /** A `schedule_delivery_time` / `validity_period` string that does not follow SMPP 3.4 §7.1.1. */
-export class SmppTimeError extends Error {
+export class SmppTimeError extends SmppError {
   override readonly name = 'SmppTimeError';
-  readonly code = TextErrorCode.time;
+  override readonly code = TextErrorCode.time;
   /** The offending part of the time string, e.g. `'month'`, `'offset'`, `'length'`. */
   readonly field: string;
   /** The string that was rejected. */
@@ -29,9 +31,9 @@ export class SmppTimeError extends Error {
 }
 
 /** Text that the chosen encoding cannot carry, or bytes that are not valid for it. */
-export class SmppEncodingError extends Error {
+export class SmppEncodingError extends SmppError {
   override readonly name = 'SmppEncodingError';
-  readonly code = TextErrorCode.encoding;
+  override readonly code = TextErrorCode.encoding;
   /** UTF-16 index (for text) or byte offset (for bytes) of the first offending unit, when known. */
   readonly index: number;
 
@@ -42,13 +44,13 @@ export class SmppEncodingError extends Error {
 }
 
 /** A user data header whose lengths do not add up (3GPP TS 23.040 §9.2.3.24). */
-export class SmppUdhError extends Error {
+export class SmppUdhError extends SmppError {
   override readonly name = 'SmppUdhError';
-  readonly code = TextErrorCode.udh;
+  override readonly code = TextErrorCode.udh;
 }
 
 /** A long message that cannot be split as asked (too many segments, bad reference, wrong method). */
-export class SmppSplitError extends Error {
+export class SmppSplitError extends SmppError {
   override readonly name = 'SmppSplitError';
-  readonly code = TextErrorCode.split;
+  override readonly code = TextErrorCode.split;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SmppError, smppErrorClasses } from '../../src/errors.ts';
 import {
   SmppEncodingError,
   SmppSplitError,
@@ -20,6 +21,14 @@ describe('text errors', () => {
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes.sort()).toEqual(Object.values(TextErrorCode).sort());
     expect(new SmppTimeError('m', 'f', 'v').code).toBe('SMPP_TIME');
+  });
+
+  it('share no code with the codec errors and are SmppErrors', () => {
+    const codec = smppErrorClasses.map((C) => new C('x' as never, 0 as never, 0, 0, false).code);
+    for (const e of errors) {
+      expect(codec).not.toContain(e.code);
+      expect(e).toBeInstanceOf(SmppError);
+    }
   });
 
   it('are Errors named after their class, carrying a cause', () => {
