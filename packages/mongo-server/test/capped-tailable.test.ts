@@ -1,9 +1,8 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { type Db, Long } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Doc } from './doc-type.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: schemaless test documents.
-type Doc = { _id?: any; [key: string]: any };
 type CursorReply = { cursor: { id: unknown; firstBatch?: Doc[]; nextBatch?: Doc[] } };
 
 const name = () => `cap${Math.random().toString(36).slice(2, 8)}`;
@@ -36,9 +35,10 @@ describe('capped collections and tailable cursors', () => {
     const n = name();
     await db.createCollection(n, { capped: true, size: 10_000, max: 3 });
     const [info] = await db.listCollections({ name: n }).toArray();
-    expect(info?.options).toMatchObject({ capped: true, max: 3 });
+    const options = (info as { options?: Doc } | undefined)?.options;
+    expect(options).toMatchObject({ capped: true, max: 3 });
     // MongoDB may round the size up (to a multiple of 256); never down.
-    expect(Number(info?.options?.size)).toBeGreaterThanOrEqual(10_000);
+    expect(Number(options?.size)).toBeGreaterThanOrEqual(10_000);
     await expect(db.createCollection(n, { capped: true, size: 10_000 })).rejects.toMatchObject({ code: 48 });
   });
 

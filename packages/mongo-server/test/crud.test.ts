@@ -1,9 +1,7 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-// biome-ignore lint/suspicious/noExplicitAny: test documents are schemaless, as the driver's default.
-type Doc = { _id?: number | string | ObjectId; [key: string]: any };
+import type { Doc } from './doc-type.ts';
 
 // The driver's ordinary API with default options. Runs unchanged against a real MongoDB (MONGODB_URI).
 describe('driver CRUD with default options', () => {
