@@ -1,5 +1,9 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'store', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'store',
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['../test-mongo/src/global-setup.ts'],
+  },
 });

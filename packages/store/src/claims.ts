@@ -201,7 +201,7 @@ async function releaseOne(
   const r = await ctx.cols.sms.updateOne(
     { _id: message._id, 'lock.token': token } as Filter<SmsRecord>,
     {
-      $set: { state: SmsState.queued, lock: null, nextAttemptAt: now, updatedAt: now, lastToken: token },
+      $set: { state: SmsState.queued, lock: null, nextAttemptAt: now, updatedAt: now, writeId: token },
       $push: {
         history: {
           $each: [

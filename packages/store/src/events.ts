@@ -24,9 +24,11 @@ export async function appendEvents(ctx: StoreContext, events: NewEvent[]): Promi
   }
 }
 
-export type TailItem =
-  | { kind: 'event'; event: SmsEvent }
-  | { kind: 'gap'; reason: 'capped-position-lost' | 'reopened' };
+/**
+ * `gap` means "events may have been missed: rescan". It comes after every open, the first included,
+ * once the position is fixed: a caller that scans on it misses nothing that happened before.
+ */
+export type TailItem = { kind: 'event'; event: SmsEvent } | { kind: 'gap'; reason: 'opened' };
 
 export type TailOptions = {
   signal?: AbortSignal;
@@ -50,8 +52,8 @@ async function newestId(ctx: StoreContext): Promise<ObjectId | null> {
  * Handles what a real server does: a tailable cursor on an empty capped collection dies at once
  * (re-open after a pause), CappedPositionLost (136) when the reader fell behind (re-open from the
  * newest and yield a `gap`, so the caller rescans instead of trusting the feed), and network errors
- * (pause, re-open, `gap`). Every re-open yields a `gap`, because ObjectIds from several processes are
- * not strictly ordered and a `$gt` resume may skip one. awaitData with maxAwaitTimeMS: the server
+ * (pause, re-open, `gap`). Every open yields a `gap`, also because ObjectIds from several processes
+ * are not strictly ordered and a `$gt` resume may skip one. awaitData with maxAwaitTimeMS: the server
  * holds each getMore, so an idle reader costs one command per maxAwaitTimeMS and no CPU.
  */
 export async function* tailEvents(
@@ -81,7 +83,6 @@ export async function* tailEvents(
       await pause();
       continue;
     }
-    if (opened) yield { kind: 'gap', reason: 'reopened' };
     opened = true;
     const cursor = ctx.cols.events.find(last ? { _id: { $gt: last } } : {}, {
       tailable: true,
@@ -90,6 +91,7 @@ export async function* tailEvents(
       ...(signal ? { signal } : {}),
     });
     try {
+      yield { kind: 'gap', reason: 'opened' };
       while (!signal?.aborted) {
         const doc = await cursor.tryNext();
         if (doc) {
@@ -107,8 +109,8 @@ export async function* tailEvents(
       if (isCappedPositionLost(error)) {
         // We fell behind the capped collection's eviction: start again from the newest entry.
         logger.warn('events: capped position lost, rescanning');
+        // The next open yields the gap, from the newest entry.
         opened = false;
-        yield { kind: 'gap', reason: 'capped-position-lost' };
         continue;
       }
       if (!isTransientStoreError(error)) logger.error({ err: error }, 'events: tailing failed');

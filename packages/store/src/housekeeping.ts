@@ -24,7 +24,7 @@ export async function resetExpiredLeases(ctx: StoreContext, limit: number): Prom
   const r = await ctx.cols.sms.updateMany(
     { ...cond, _id: { $in: ids } } as Filter<SmsRecord>,
     {
-      $set: { state: SmsState.queued, lock: null, updatedAt: now, lastToken: token },
+      $set: { state: SmsState.queued, lock: null, updatedAt: now, writeId: token },
       $push: {
         history: {
           $each: [{ attempt: 0, at: now, worker: 'cleanup', outcome: HistoryOutcome.reset }],
@@ -35,7 +35,7 @@ export async function resetExpiredLeases(ctx: StoreContext, limit: number): Prom
   );
   if (r.modifiedCount > 0) {
     const reset = await ctx.cols.sms
-      .find({ _id: { $in: ids }, lastToken: token } as Filter<SmsRecord>)
+      .find({ _id: { $in: ids }, writeId: token } as Filter<SmsRecord>)
       .toArray();
     ctx.metrics.inc('smsc_sms_transitions_total', { to: 'reset' }, reset.length);
     for (const m of reset) ctx.logger.info({ messageId: m._id }, 'lease ran out: message reset to queued');
@@ -93,7 +93,7 @@ export async function expireDue(ctx: StoreContext, limit: number): Promise<numbe
         lock: null,
         finalAt: now,
         updatedAt: now,
-        lastToken: token,
+        writeId: token,
         ...(receiptPending ? { receiptPending } : {}),
       },
       $push: {
@@ -116,7 +116,7 @@ export async function expireDue(ctx: StoreContext, limit: number): Promise<numbe
   );
   if (a.modifiedCount + b.modifiedCount === 0) return 0;
   const expired = await ctx.cols.sms
-    .find({ _id: { $in: ids }, lastToken: token } as Filter<SmsRecord>)
+    .find({ _id: { $in: ids }, writeId: token } as Filter<SmsRecord>)
     .toArray();
   const owing = expired.filter((m) => m.receiptPending === true);
   const events: NewEvent[] = expired.map((m) => ({

@@ -121,8 +121,8 @@ export type SmsRecord = {
   /** Bounded: the newest `historyLimit` entries. */
   history: HistoryEntry[];
   lastError?: string;
-  /** The token of the last transition that applied: tells a batch writer which of its writes won. */
-  lastToken?: string;
+  /** A fresh id per conditional write that applied: tells a batch writer which of its writes won. */
+  writeId?: string;
   finalAt?: Date;
   /** Set by a final transition of a message that asked for a receipt; cleared once the receipt is queued. */
   receiptPending?: boolean;

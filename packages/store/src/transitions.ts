@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
-import type { StoreContext } from './context.ts';
+import { newToken, type StoreContext } from './context.ts';
 import { appendEvents, type NewEvent } from './events.ts';
 import { queueReceipts } from './receipts.ts';
 import { type HistoryEntry, HistoryOutcome, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
@@ -71,7 +71,8 @@ export function buildTransition(ctx: StoreContext, item: FinishItem, now: Date):
     outcome.type === 'retry' ? outcome.error : outcome.type === 'failed' ? outcome.error : undefined;
   if (error !== undefined) entry.error = error;
 
-  const set: Partial<SmsRecord> = { lock: null, updatedAt: now, lastToken: token, attempts };
+  const writeId = newToken();
+  const set: Partial<SmsRecord> = { lock: null, updatedAt: now, writeId, attempts };
   if (error !== undefined) set.lastError = error;
   if (outcome.type === 'delivered' || outcome.type === 'failed' || outcome.type === 'expired') {
     const state = FINAL_BY_OUTCOME[outcome.type];
@@ -101,7 +102,13 @@ export function buildTransition(ctx: StoreContext, item: FinishItem, now: Date):
     state: after.state,
   };
   if (after.state === SmsState.queued) event.due = after.nextAttemptAt;
-  return { filter: { _id: message._id, 'lock.token': token } as Filter<SmsRecord>, update, after, event };
+  return {
+    filter: { _id: message._id, 'lock.token': token } as Filter<SmsRecord>,
+    update,
+    after,
+    event,
+    writeId,
+  };
 }
 
 function outcomeToHistory(outcome: Outcome): HistoryEntry['outcome'] {
@@ -144,9 +151,9 @@ export async function finish(
     if (r.matchedCount === built.length) {
       for (const b of built) applied.add(b.after._id);
     } else {
-      // Some were fenced: lastToken tells which of ours applied.
+      // Some were fenced: the write ids tell which of ours applied.
       const won = await ctx.cols.sms
-        .find({ $or: items.map((i) => ({ _id: i.message._id, lastToken: i.token })) } as Filter<SmsRecord>, {
+        .find({ $or: built.map((b) => ({ _id: b.after._id, writeId: b.writeId })) } as Filter<SmsRecord>, {
           projection: { _id: 1 },
         })
         .toArray();

@@ -1,0 +1,64 @@
+import type { DestinationRelease, FinishItem, Store } from '@smsc/store';
+import type { Logger } from 'pino';
+
+type Pending = {
+  items: FinishItem[];
+  release: DestinationRelease;
+  resolve: (applied: Set<string>) => void;
+  reject: (error: unknown) => void;
+};
+
+/**
+ * Coalesces the results of batches that finish close together into one `store.finish`: one
+ * bulkWrite, one deleteMany of destination locks and one insertMany of events per flush, however
+ * many batches it carries. A flush starts on the next turn of the event loop; batches that finish
+ * while it runs go into the next one, so the busier the worker, the larger each flush.
+ */
+export class Finisher {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  #queue: Pending[] = [];
+  #flushing = false;
+  #scheduled = false;
+
+  constructor(store: Store, logger: Logger) {
+    this.#store = store;
+    this.#logger = logger;
+  }
+
+  submit(items: FinishItem[], release: DestinationRelease): Promise<Set<string>> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ items, release, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#flushing || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const pending = this.#queue;
+    this.#queue = [];
+    if (pending.length === 0) return;
+    this.#flushing = true;
+    try {
+      const { applied } = await this.#store.finish(
+        pending.flatMap((p) => p.items),
+        pending.map((p) => p.release),
+      );
+      for (const p of pending) p.resolve(applied);
+    } catch (error) {
+      this.#logger.warn({ err: error, batches: pending.length }, 'finishing batches failed');
+      for (const p of pending) p.reject(error);
+    } finally {
+      this.#flushing = false;
+      if (this.#queue.length > 0) this.#schedule();
+    }
+  }
+}

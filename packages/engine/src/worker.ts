@@ -1,0 +1,479 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransientStoreError, type Metrics, type SmsEvent, type SmsRecord, type Store } from '@smsc/store';
+import pino, { type Logger } from 'pino';
+import {
+  DuplicateTargetError,
+  InvalidEngineOptionError,
+  InvalidWorkerStateError,
+  isClientClosedError,
+} from './errors.ts';
+import { Finisher } from './finisher.ts';
+import { toOutcome } from './outcomes.ts';
+import type { DeliveryResult, Outlet } from './outlet.ts';
+import { createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
+
+export const WorkerState = {
+  created: 'created',
+  starting: 'starting',
+  running: 'running',
+  /** No new claims; batches in flight finish. */
+  draining: 'draining',
+  stopped: 'stopped',
+  /** The store became unusable (client closed): nothing more happens; leases run out and others take over. */
+  failed: 'failed',
+} as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
+
+export type WorkerOptions = {
+  store: Store;
+  outlets: readonly Outlet[];
+  /** Lock owner name, shown in locks and history. Default `<host>:<pid>:<random>`. */
+  id?: string;
+  /** Batches in flight at once (each for a different destination). Default 4. */
+  concurrency?: number;
+  /** Lease on a claimed destination and its messages. Default 30 s. */
+  leaseMs?: number;
+  /** Lease renewal period while a batch is in flight. Default leaseMs / 3. */
+  renewEveryMs?: number;
+  /** Safety-net scan, in case events were lost. Default 30 s. */
+  scanIntervalMs?: number;
+  /** Wait before looking again when due messages exist but their destinations are held elsewhere. Default 1 s. */
+  busyRecheckMs?: number;
+  /** Pause after a store error before trying again. Default 1 s. */
+  errorBackoffMs?: number;
+  retry?: RetryPolicyOptions | RetryPolicy;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Event tailing (the wake-up source); `false` to rely on timers and poke() only. */
+  tail?: false | { maxAwaitTimeMS?: number; retryDelayMs?: number };
+};
+
+export type DrainOptions = { timeoutMs?: number; signal?: AbortSignal };
+
+function isPolicy(r: WorkerOptions['retry']): r is RetryPolicy {
+  return typeof r === 'object' && r !== null && typeof (r as RetryPolicy).delayMs === 'function';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A delivery worker: wakes on events and at the next due time, claims messages by the lock
+ * protocol (message, then destination, then up to three more), hands each batch to the outlet of its
+ * target, renews the lease while the outlet works, and records the outcomes under the claim's token.
+ */
+export class Worker extends EventEmitter {
+  readonly id: string;
+  readonly #store: Store;
+  readonly #outlets: Map<string, Outlet>;
+  readonly #wildcard: Outlet | undefined;
+  readonly #targets: string[];
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #renewEveryMs: number;
+  readonly #scanIntervalMs: number;
+  readonly #busyRecheckMs: number;
+  readonly #errorBackoffMs: number;
+  readonly #policy: RetryPolicy;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  readonly #tailOptions: WorkerOptions['tail'];
+  readonly #finisher: Finisher;
+  readonly #abort = new AbortController();
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #state: WorkerState = WorkerState.created;
+  #failure: unknown;
+  #pumping = false;
+  #again = false;
+  #timer: { at: number; handle: NodeJS.Timeout } | null = null;
+  #scan: NodeJS.Timeout | null = null;
+  #tailDone: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(options: WorkerOptions) {
+    super();
+    this.#store = options.store;
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.#leaseMs / 3));
+    this.#scanIntervalMs = options.scanIntervalMs ?? 30_000;
+    this.#busyRecheckMs = options.busyRecheckMs ?? 1000;
+    this.#errorBackoffMs = options.errorBackoffMs ?? 1000;
+    for (const [name, v] of Object.entries({
+      concurrency: this.#concurrency,
+      leaseMs: this.#leaseMs,
+      renewEveryMs: this.#renewEveryMs,
+      scanIntervalMs: this.#scanIntervalMs,
+    })) {
+      if (!(Number.isFinite(v) && v > 0))
+        throw new InvalidEngineOptionError(`${name} must be positive, got ${v}`);
+    }
+    if (this.#renewEveryMs >= this.#leaseMs)
+      throw new InvalidEngineOptionError('renewEveryMs must be shorter than leaseMs');
+    if (options.outlets.length === 0)
+      throw new InvalidEngineOptionError('a worker needs at least one outlet');
+    this.#outlets = new Map();
+    for (const outlet of options.outlets) {
+      for (const target of outlet.targets) {
+        if (this.#outlets.has(target)) throw new DuplicateTargetError(target);
+        this.#outlets.set(target, outlet);
+      }
+    }
+    this.#wildcard = this.#outlets.get('*');
+    this.#targets = this.#wildcard ? ['*'] : [...this.#outlets.keys()];
+    this.#policy = isPolicy(options.retry) ? options.retry : createRetryPolicy(options.retry);
+    this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
+    this.#metrics = options.metrics ?? options.store.metrics;
+    this.#tailOptions = options.tail;
+    this.#finisher = new Finisher(this.#store, this.#logger);
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** Why the worker failed, if it did. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  #setState(state: WorkerState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#logger.info({ state }, 'worker state');
+    this.emit('state', state);
+  }
+
+  /** Starts tailing and claiming; resolves once the event feed is placed (bounded by 5 s). */
+  async start(): Promise<void> {
+    if (this.#state !== WorkerState.created)
+      throw new InvalidWorkerStateError(`cannot start a worker in state ${this.#state}`);
+    this.#setState(WorkerState.starting);
+    let listening: () => void = () => undefined;
+    const placed = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
+    if (this.#tailOptions !== false) this.#tailDone = this.#tail(listening);
+    else listening();
+    this.#scan = setInterval(() => void this.#pump(), this.#scanIntervalMs);
+    await Promise.race([
+      placed,
+      sleep(5000, undefined, { signal: this.#abort.signal }).catch(() => undefined),
+    ]);
+    // stop() may have run while we waited.
+    if ((this.#state as WorkerState) !== WorkerState.starting) return;
+    this.#setState(WorkerState.running);
+    void this.#pump();
+  }
+
+  /** Look for due work now (admin "retry now", tests with a hand-moved clock). */
+  poke(): void {
+    void this.#pump();
+  }
+
+  /** Resolves when no claim round is running and no batch is in flight. */
+  whenIdle(): Promise<void> {
+    if (!this.#pumping && this.#inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #checkIdle(): void {
+    if (this.#pumping || this.#inFlight.size > 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Stops claiming, lets batches in flight finish (up to timeoutMs or the signal), then stops. */
+  async drain(options: DrainOptions = {}): Promise<void> {
+    if (this.#state === WorkerState.running || this.#state === WorkerState.starting)
+      this.#setState(WorkerState.draining);
+    const timeoutMs = options.timeoutMs ?? this.#leaseMs;
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([
+        Promise.allSettled([...this.#inFlight.values()]),
+        sleep(timeoutMs, undefined, { signal: ac.signal }).catch(() => undefined),
+      ]);
+    } finally {
+      ac.abort();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    return this.stop();
+  }
+
+  /** Stops at once: outlets are told to abort, then their results are recorded. Idempotent. */
+  stop(): Promise<void> {
+    this.#closing ??= this.#shutdown(WorkerState.stopped);
+    return this.#closing;
+  }
+
+  /** Same as stop(): one closing promise whatever the number of calls. */
+  close(): Promise<void> {
+    return this.stop();
+  }
+
+  async #shutdown(final: WorkerState): Promise<void> {
+    if (this.#state !== WorkerState.failed) this.#setState(WorkerState.draining);
+    // Each clean-up guarded, so one failure does not skip the rest.
+    const steps: [string, () => unknown][] = [
+      ['timers', () => this.#clearTimers()],
+      ['abort', () => this.#abort.abort()],
+      [
+        'batches',
+        () =>
+          Promise.race([
+            Promise.allSettled([...this.#inFlight.values()]),
+            sleep(this.#leaseMs).then(() => undefined),
+          ]),
+      ],
+      ['tail', () => this.#tailDone],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#logger.warn({ err: error, step: name }, 'worker clean-up step failed');
+      }
+    }
+    if (this.#state !== WorkerState.failed) this.#setState(final);
+    this.#checkIdle();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#state === WorkerState.failed || this.#state === WorkerState.stopped) return;
+    this.#failure = error;
+    this.#logger.error({ err: error }, 'worker failed');
+    this.#setState(WorkerState.failed);
+    this.#closing ??= this.#shutdown(WorkerState.failed);
+  }
+
+  #clearTimers(): void {
+    if (this.#timer) clearTimeout(this.#timer.handle);
+    this.#timer = null;
+    if (this.#scan) clearInterval(this.#scan);
+    this.#scan = null;
+  }
+
+  #canClaim(): boolean {
+    return this.#state === WorkerState.running && this.#inFlight.size < this.#concurrency;
+  }
+
+  #arm(at: number): void {
+    if (this.#state !== WorkerState.running && this.#state !== WorkerState.starting) return;
+    if (this.#timer && this.#timer.at <= at) return;
+    if (this.#timer) clearTimeout(this.#timer.handle);
+    const delay = Math.min(Math.max(0, at - this.#store.now().getTime()), 2 ** 31 - 1);
+    const handle = setTimeout(() => {
+      this.#timer = null;
+      void this.#pump();
+    }, delay);
+    this.#timer = { at, handle };
+  }
+
+  async #tail(listening: () => void): Promise<void> {
+    const options = this.#tailOptions === false ? {} : (this.#tailOptions ?? {});
+    try {
+      for await (const item of this.#store.tailEvents({
+        ...options,
+        signal: this.#abort.signal,
+        logger: this.#logger,
+      })) {
+        if (item.kind === 'gap') {
+          listening();
+          void this.#pump();
+        } else this.#onEvent(item.event);
+      }
+    } catch (error) {
+      if (this.#abort.signal.aborted) return;
+      if (isClientClosedError(error)) this.#fail(error);
+      else this.#logger.error({ err: error }, 'event tail ended');
+    } finally {
+      listening();
+    }
+  }
+
+  #accepts(target: string): boolean {
+    return this.#wildcard !== undefined || this.#outlets.has(target);
+  }
+
+  #onEvent(event: SmsEvent): void {
+    if (event.target === undefined || !this.#accepts(event.target)) return;
+    if (event.due && event.due.getTime() > this.#store.now().getTime()) {
+      this.#arm(event.due.getTime());
+      return;
+    }
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    if (!this.#canClaim()) return;
+    this.#pumping = true;
+    try {
+      do {
+        this.#again = false;
+        await this.#round();
+      } while (this.#again && this.#canClaim());
+    } catch (error) {
+      this.#onStoreError(error);
+    } finally {
+      this.#pumping = false;
+      this.#checkIdle();
+    }
+  }
+
+  #onStoreError(error: unknown): void {
+    if (isClientClosedError(error)) {
+      this.#fail(error);
+      return;
+    }
+    this.#metrics.inc('smsc_worker_errors_total');
+    if (isTransientStoreError(error)) this.#logger.warn({ err: error }, 'store unavailable, will retry');
+    else this.#logger.error({ err: error }, 'claim round failed');
+    this.#arm(this.#store.now().getTime() + this.#errorBackoffMs);
+  }
+
+  /**
+   * One round of the protocol (BRIEF, "The lock protocol"): claim a message, then its destination;
+   * a loser releases the message and skips that destination for the rest of the round.
+   */
+  async #round(): Promise<void> {
+    const lost = new Set<string>();
+    const owner = this.id;
+    while (this.#canClaim()) {
+      const token = this.#store.newToken();
+      const claim = await this.#store.claimOne({
+        owner,
+        token,
+        leaseMs: this.#leaseMs,
+        targets: this.#targets,
+        exclude: [...this.#inFlight.keys(), ...lost],
+      });
+      if (!claim) {
+        await this.#armFromNextDue();
+        return;
+      }
+      const first = claim.message;
+      const dest = first.destMsisdn;
+      const won = await this.#store.claimDestination(dest, { owner, token, leaseMs: this.#leaseMs });
+      if (!won) {
+        await this.#store.release(first, token, owner);
+        lost.add(dest);
+        continue;
+      }
+      const { batch } = await this.#store.claimMore(first, { owner, token, leaseMs: this.#leaseMs });
+      if (batch.length === 0) {
+        await this.#store.releaseDestination(dest, token);
+        continue;
+      }
+      this.#dispatch(dest, token, batch);
+    }
+  }
+
+  async #armFromNextDue(): Promise<void> {
+    const next = await this.#store.nextDue(this.#targets);
+    if (!next) return;
+    const now = this.#store.now().getTime();
+    // Due but not claimable: their destinations are held (by us or others). Their release writes
+    // events that wake us; the recheck is only a fallback, so the worker never spins.
+    this.#arm(next.getTime() <= now ? now + this.#busyRecheckMs : next.getTime());
+  }
+
+  #dispatch(dest: string, token: string, batch: SmsRecord[]): void {
+    this.#metrics.inc('smsc_batches_total', { size: String(batch.length) });
+    const run = this.#runBatch(dest, token, batch)
+      .catch((error: unknown) => {
+        // The claims stay locked until their lease runs out; then any worker takes them over.
+        if (isClientClosedError(error)) this.#fail(error);
+        else this.#logger.error({ err: error, destMsisdn: dest }, 'recording a batch failed');
+      })
+      .finally(() => {
+        this.#inFlight.delete(dest);
+        this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
+        void this.#pump();
+        this.#checkIdle();
+      });
+    this.#inFlight.set(dest, run);
+    this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
+  }
+
+  #outletFor(target: string): Outlet {
+    const outlet = this.#outlets.get(target) ?? this.#wildcard;
+    // claimOne only returns our targets, so this holds by construction.
+    if (!outlet) throw new InvalidEngineOptionError(`no outlet for target ${target}`);
+    return outlet;
+  }
+
+  async #runBatch(dest: string, token: string, batch: SmsRecord[]): Promise<void> {
+    const owner = this.id;
+    const first = batch[0] as SmsRecord;
+    const outlet = this.#outletFor(first.target);
+    const log = this.#logger.child({ destMsisdn: dest, outlet: outlet.name });
+    const ac = new AbortController();
+    const onStop = () => ac.abort(this.#abort.signal.reason);
+    this.#abort.signal.addEventListener('abort', onStop, { once: true });
+    const renew = setInterval(() => {
+      this.#store.extendLease(dest, token, this.#leaseMs).then(
+        (held) => {
+          if (held) return;
+          log.warn('lease on the destination lost during delivery');
+          ac.abort(new Error('lease lost'));
+        },
+        (error: unknown) => log.warn({ err: error }, 'lease renewal failed'),
+      );
+    }, this.#renewEveryMs);
+
+    const started = this.#store.now();
+    const sendable = batch.filter((m) => m.expiresAt > started);
+    let results: DeliveryResult[] = [];
+    try {
+      if (sendable.length > 0) {
+        for (const m of sendable) log.debug({ messageId: m._id }, 'delivering');
+        results = await outlet.deliver(dest, sendable, { signal: ac.signal, logger: log });
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'outlet failed');
+      results = sendable.map(() => ({ status: 'temporary', error: errorText(error), errorClass: 'outlet' }));
+    } finally {
+      clearInterval(renew);
+      this.#abort.signal.removeEventListener('abort', onStop);
+    }
+
+    // Recorded even if the lease was lost: the token decides. If nobody took a message over,
+    // our result is the truth; if someone did, our write is fenced and changes nothing.
+    const done = this.#store.now();
+    const items = batch.map((message) => {
+      const i = sendable.indexOf(message);
+      const outcome =
+        i < 0
+          ? ({ type: 'expired' } as const)
+          : toOutcome(message, results[i], this.#policy, done, outlet.name);
+      this.#metrics.inc('smsc_deliveries_total', { outcome: outcome.type, outlet: outlet.name });
+      return { message, token, owner, outcome };
+    });
+    const applied = await this.#finisher.submit(items, { destMsisdn: dest, token });
+    for (const item of items) {
+      const fenced = !applied.has(item.message._id);
+      log[fenced ? 'info' : 'debug'](
+        { messageId: item.message._id, outcome: item.outcome.type, fenced },
+        'delivery recorded',
+      );
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Db } from 'mongodb';
+import { createStore, type QueueInput, type Store, type StoreOptions } from '../src/index.ts';
+
+export type FakeClock = { now: () => Date; advance(ms: number): void; set(at: Date): void };
+
+export function fakeClock(start = new Date('2026-01-01T00:00:00Z')): FakeClock {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms) {
+      t += ms;
+    },
+    set(at) {
+      t = at.getTime();
+    },
+  };
+}
+
+export async function migratedStore(db: Db, options: Partial<StoreOptions> = {}): Promise<Store> {
+  const store = createStore({ db, eventsSizeBytes: 1024 * 1024, ...options });
+  await store.migrate();
+  return store;
+}
+
+export function message(dest: string, overrides: Partial<QueueInput> = {}, text = 'hello'): QueueInput {
+  return {
+    payload: {
+      source: { ton: 1, npi: 1, addr: '4915100000000' },
+      destination: { ton: 1, npi: 1, addr: dest },
+      shortMessage: Buffer.from(text),
+    },
+    target: 'smpp:up',
+    accountId: 'acme',
+    ...overrides,
+  };
+}

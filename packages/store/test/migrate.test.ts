@@ -1,0 +1,50 @@
+import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CollectionName, INDEXES, migrate, SCHEMA_VERSION, SchemaTooNewError } from '../src/index.ts';
+
+describe('migrate', () => {
+  let mongo: TestMongo;
+  beforeAll(async () => {
+    mongo = await useTestMongo();
+  });
+  afterAll(() => mongo.close());
+
+  it('creates every collection, the events collection capped, and every index by name', async () => {
+    const db = await mongo.db();
+    const result = await migrate(db, { eventsSizeBytes: 65536 });
+    expect(result.schemaVersion).toBe(SCHEMA_VERSION);
+    const cols = await db.listCollections().toArray();
+    const names = cols.map((c) => c.name);
+    for (const name of Object.values(CollectionName)) expect(names).toContain(name);
+    const events = cols.find((c) => c.name === 'events') as { options?: { capped?: boolean; size?: number } };
+    expect(events.options?.capped).toBe(true);
+    for (const index of INDEXES) {
+      const existing = await db.collection(index.collection).listIndexes().toArray();
+      expect(existing.map((i) => i.name)).toContain(index.name);
+    }
+  });
+
+  it('is idempotent and records the schema version once', async () => {
+    const db = await mongo.db();
+    await migrate(db);
+    const again = await migrate(db);
+    expect(again.createdCollections).toEqual([]);
+    expect(await db.collection('migrations').countDocuments()).toBe(1);
+    expect((await db.collection('migrations').findOne({ _id: 'schema' as never }))?.version).toBe(
+      SCHEMA_VERSION,
+    );
+  });
+
+  it('keeps a sentinel in the events collection so a tailable cursor never meets it empty', async () => {
+    const db = await mongo.db();
+    await migrate(db);
+    expect(await db.collection('events').countDocuments({ type: 'events.sentinel' })).toBe(1);
+  });
+
+  it('refuses a database migrated by a newer version', async () => {
+    const db = (await mongo.client()).db(`${mongo.dbName}_newer`);
+    await db.collection('migrations').insertOne({ _id: 'schema' as never, version: SCHEMA_VERSION + 1 });
+    await expect(migrate(db)).rejects.toBeInstanceOf(SchemaTooNewError);
+    await db.dropDatabase();
+  });
+});
