@@ -169,7 +169,7 @@ export function septetsInOctets(octets: number, fillBits = 0): number {
 
 /** Octets taken by `septets` packed septets after `fillBits` fill bits. */
 export function packedLength(septets: number, fillBits = 0): number {
-  return Math.ceil((septets * 7 + fillBits) / 8);
+  return septets === 0 ? 0 : Math.ceil((septets * 7 + fillBits) / 8);
 }
 
 function checkFill(fillBits: number): void {
@@ -179,10 +179,19 @@ function checkFill(fillBits: number): void {
 }
 
 /**
+ * What fills the 7 spare bits left when the packed septets end one bit into an octet. 23.038
+ * §6.1.2.3.1 asks for CR so that a reader without a septet count does not see an extra '@'; SMPP
+ * carries octet lengths only, so CR is the default here. Some peers pad with zeros.
+ */
+export type Gsm7Padding = 'cr' | 'zero';
+
+const CR = 0x0d;
+
+/**
  * Packs septets into octets, least significant bit first (23.038 §6.1.2.1.1). `fillBits` zero bits
  * come first, so the result can follow a UDH of the matching length.
  */
-export function packGsm7(septets: Uint8Array, fillBits = 0): Buffer {
+export function packGsm7(septets: Uint8Array, fillBits = 0, padding: Gsm7Padding = 'cr'): Buffer {
   checkFill(fillBits);
   const out = Buffer.alloc(packedLength(septets.length, fillBits));
   let acc = 0;
@@ -197,6 +206,7 @@ export function packGsm7(septets: Uint8Array, fillBits = 0): Buffer {
       bits -= 8;
     }
   }
+  if (bits === 1 && padding === 'cr' && septets.length > 0) acc |= CR << 1;
   if (bits > 0) out[o] = acc & 0xff;
   return out;
 }
@@ -205,11 +215,13 @@ export interface UnpackOptions {
   /** Fill bits to skip first (after a UDH). Default 0. */
   fillBits?: number;
   /**
-   * How many septets there are. Without it, every whole septet is read; when the last octet has
-   * 7 spare bits and they are all zero, that septet is taken to be padding rather than an '@'
-   * (the ambiguity 23.038 §6.1.2.3.1 describes; pass the count to be exact).
+   * How many septets there are. Without it, every whole septet is read, and when the bits divide
+   * exactly into septets the last one may be 7 bits of padding (23.038 §6.1.2.3.1): it is dropped
+   * when it is the `padding` character. Pass the count to be exact.
    */
   septets?: number;
+  /** The padding the sender uses, see `Gsm7Padding`. Default `'cr'`. */
+  padding?: Gsm7Padding;
 }
 
 /** Packed octets back to septets, one per octet. */
@@ -239,14 +251,18 @@ export function unpackGsm7(packed: Uint8Array, options: UnpackOptions = {}): Buf
     bits -= 7;
   }
   if (options.septets === undefined && count > 0 && (packed.length * 8 - fillBits) % 7 === 0) {
-    if (out[count - 1] === 0) return out.subarray(0, count - 1);
+    const pad = options.padding === 'zero' ? 0 : CR;
+    if (out[count - 1] === pad) return out.subarray(0, count - 1);
   }
   return out;
 }
 
 /** Text to packed GSM 7-bit, after `fillBits` fill bits. */
-export function encodeGsm7Packed(text: string, options: EncodeOptions & { fillBits?: number } = {}): Buffer {
-  return packGsm7(encodeGsm7(text, options), options.fillBits ?? 0);
+export function encodeGsm7Packed(
+  text: string,
+  options: EncodeOptions & { fillBits?: number; padding?: Gsm7Padding } = {},
+): Buffer {
+  return packGsm7(encodeGsm7(text, options), options.fillBits ?? 0, options.padding ?? 'cr');
 }
 
 /** Packed GSM 7-bit to text. */

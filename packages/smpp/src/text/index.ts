@@ -3,7 +3,7 @@ export { concatUdhLength } from './concat-method.ts';
 export type { DataCodingInfo, DescribeOptions, TextEncoding } from './data-coding.ts';
 export { DataCoding, dataCodingFor, describeDataCoding } from './data-coding.ts';
 export { SmppEncodingError, SmppSplitError, SmppTimeError, SmppUdhError, TextErrorCode } from './errors.ts';
-export type { EncodeOptions, UnpackOptions } from './gsm7.ts';
+export type { EncodeOptions, Gsm7Padding, UnpackOptions } from './gsm7.ts';
 export {
   decodeGsm7,
   decodeGsm7Packed,

@@ -1,6 +1,6 @@
 import { type ConcatMethod, concatUdhLength } from './concat-method.ts';
 import type { TextEncoding } from './data-coding.ts';
-import { encodeGsm7, gsm7Length } from './gsm7.ts';
+import { encodeGsm7, gsm7FillBits, gsm7Length } from './gsm7.ts';
 import { segmentCapacity, segmentEnds } from './segment-capacity.ts';
 import { encodeText } from './text-codec.ts';
 
@@ -72,7 +72,7 @@ export function countUnits(
     };
   }
   const capacity = segmentCapacity(encoding, concatUdhLength(concat));
-  const ends = segmentEnds(encoding, units, capacity);
+  const ends = segmentEnds(encoding, units, capacity, gsm7FillBits(concatUdhLength(concat)));
   const last = ends[ends.length - 1]! - (ends[ends.length - 2] ?? 0);
   return {
     encoding,

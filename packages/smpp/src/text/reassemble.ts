@@ -1,5 +1,6 @@
 import { describeDataCoding } from './data-coding.ts';
 import { SmppUdhError } from './errors.ts';
+import type { Gsm7Padding } from './gsm7.ts';
 import { gsm7FillBits, unpackGsm7 } from './gsm7.ts';
 import { ESM_CLASS_UDHI } from './split.ts';
 import type { InformationElement, PortInfo } from './udh.ts';
@@ -72,6 +73,8 @@ export interface ReassemblerOptions {
    * payload is unpacked septets. Default false (SMPP peers send one septet per octet).
    */
   gsm7Packed?: boolean;
+  /** Padding the packing peer uses in 7 spare bits (see `Gsm7Padding`). Default `'cr'`. */
+  gsm7Padding?: Gsm7Padding;
 }
 
 interface PartialSet {
@@ -116,6 +119,7 @@ export class Reassembler {
   readonly #now: () => number;
   readonly #onEvict: ((set: EvictedSet) => void) | undefined;
   readonly #packed: boolean;
+  readonly #padding: Gsm7Padding;
   #bytes = 0;
 
   constructor(options: ReassemblerOptions = {}) {
@@ -125,6 +129,7 @@ export class Reassembler {
     this.#now = options.now ?? Date.now;
     this.#onEvict = options.onEvict;
     this.#packed = options.gsm7Packed ?? false;
+    this.#padding = options.gsm7Padding ?? 'cr';
   }
 
   /** Incomplete sets held. */
@@ -260,7 +265,7 @@ export class Reassembler {
       head.elements = parsed.udh.elements.filter((e) => e.iei !== Iei.concat8 && e.iei !== Iei.concat16);
       if (parsed.udh.ports) head.ports = parsed.udh.ports;
       const payload = packed
-        ? unpackGsm7(parsed.payload, { fillBits: gsm7FillBits(parsed.udhLength) })
+        ? unpackGsm7(parsed.payload, { fillBits: gsm7FillBits(parsed.udhLength), padding: this.#padding })
         : parsed.payload;
       const concat = parsed.udh.concat;
       if (concat) {
@@ -275,7 +280,9 @@ export class Reassembler {
       }
       return { kind: 'none', reference: 0, total: 1, sequence: 1, payload, head };
     }
-    const payload = packed ? unpackGsm7(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const payload = packed
+      ? unpackGsm7(data, { padding: this.#padding })
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const t = part.tlvs;
     const ref = t?.sarMsgRefNum;
     const total = t?.sarTotalSegments;

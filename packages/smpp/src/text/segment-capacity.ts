@@ -27,6 +27,8 @@ function isHighSurrogateByte(b: number | undefined): boolean {
   return b !== undefined && b >= 0xd8 && b <= 0xdb;
 }
 
+const CR = 0x0d;
+
 /**
  * True when a segment may end before `units[end]`: not between ESC and the septet it escapes, not
  * between the halves of a surrogate pair. `escapeStarts` marks GSM escape septets that start a pair.
@@ -39,6 +41,14 @@ function canCut(encoding: TextEncoding, units: Uint8Array, end: number, escapeSt
     return !isHighSurrogateByte(units[end - 2]);
   }
   return true;
+}
+
+/**
+ * Packed parts only: a part whose septets end exactly on an octet boundary must not end in CR, or a
+ * reader without a septet count takes that CR for padding (23.038 §6.1.2.3.1) and drops it.
+ */
+function endsAsPadding(units: Uint8Array, start: number, end: number, fillBits: number): boolean {
+  return end < units.length && units[end - 1] === CR && ((end - start) * 7 + fillBits) % 8 === 0;
 }
 
 function markEscapes(units: Uint8Array): Uint8Array {
@@ -54,15 +64,27 @@ function markEscapes(units: Uint8Array): Uint8Array {
 
 /**
  * End offsets of the segments of `units` (unpacked septets for GSM 7-bit, octets otherwise), each
- * at most `capacity` units long, cut greedily where a cut is allowed.
+ * at most `capacity` units long, cut greedily where a cut is allowed. `fillBits` is the fill after
+ * each part's UDH, used for `gsm7-packed` only.
  */
-export function segmentEnds(encoding: TextEncoding, units: Uint8Array, capacity: number): number[] {
+export function segmentEnds(
+  encoding: TextEncoding,
+  units: Uint8Array,
+  capacity: number,
+  fillBits = 0,
+): number[] {
   const escapes = encoding === 'gsm7' || encoding === 'gsm7-packed' ? markEscapes(units) : undefined;
+  const packed = encoding === 'gsm7-packed';
   const ends: number[] = [];
   let start = 0;
   while (start < units.length) {
     let end = Math.min(start + capacity, units.length);
-    while (end > start && !canCut(encoding, units, end, escapes)) end--;
+    while (
+      end > start &&
+      (!canCut(encoding, units, end, escapes) || (packed && endsAsPadding(units, start, end, fillBits)))
+    ) {
+      end--;
+    }
     if (end === start) {
       throw new SmppSplitError(`a segment of ${capacity} units cannot hold the character at offset ${start}`);
     }

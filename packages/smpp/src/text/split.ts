@@ -147,7 +147,8 @@ export function splitMessage(content: string | Uint8Array, options: SplitOptions
       ? concatUdhLength('udh8')
       : udhLength(elements) + concatUdhLength(method) - (elements.length ? 1 : 0);
   const capacity = segmentCapacity(encoding, headerLength);
-  const ends = segmentEnds(encoding, units, capacity);
+  const fill = method === 'sar' ? 0 : gsm7FillBits(headerLength);
+  const ends = segmentEnds(encoding, units, capacity, fill);
   const total = ends.length;
   const max = Math.min(options.maxSegments ?? 255, 255);
   if (total > max) throw new SmppSplitError(`the message needs ${total} parts, more than the ${max} allowed`);

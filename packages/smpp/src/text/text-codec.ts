@@ -1,7 +1,7 @@
 import type { TextEncoding } from './data-coding.ts';
 import { describeDataCoding } from './data-coding.ts';
 import { SmppEncodingError } from './errors.ts';
-import type { EncodeOptions } from './gsm7.ts';
+import type { EncodeOptions, Gsm7Padding } from './gsm7.ts';
 import { decodeGsm7, encodeGsm7, encodeGsm7Packed, gsm7FillBits, unpackGsm7 } from './gsm7.ts';
 import { decodeAscii, decodeLatin1, encodeAscii, encodeLatin1 } from './latin1.ts';
 import { decodeUcs2, encodeUcs2 } from './ucs2.ts';
@@ -40,8 +40,10 @@ export interface DecodeTextOptions {
    * in short_message and leave packing to the radio side.
    */
   gsm7Packed?: boolean;
-  /** Septet count of packed data, when known (removes the trailing '@' ambiguity). */
+  /** Septet count of packed text (header excluded), when known: removes the padding ambiguity. */
   septets?: number;
+  /** Padding the packing peer uses in 7 spare bits (see `Gsm7Padding`). Default `'cr'`. */
+  gsm7Padding?: Gsm7Padding;
   /** The octets start with a UDH (esm_class UDHI 0x40): skip it, and its fill bits when packed. */
   udh?: boolean;
   /** Octets that are not text: as hex digits (default) or one Latin-1 character per octet. */
@@ -62,16 +64,14 @@ export function decodeText(bytes: Uint8Array, dataCoding: number, options: Decod
   switch (info.encoding) {
     case 'gsm7':
       if (!options.gsm7Packed) return decodeGsm7(body);
-      // The fill bits sit between the header and the first septet: unpack from the header start.
-      if (udhLength > 0) {
-        return decodeGsm7(
-          unpackGsm7(body, {
-            fillBits: gsm7FillBits(udhLength),
-            ...(options.septets === undefined ? {} : { septets: options.septets }),
-          }),
-        );
-      }
-      return decodeGsm7(unpackGsm7(body, options.septets === undefined ? {} : { septets: options.septets }));
+      // The fill bits sit between the header and the first septet.
+      return decodeGsm7(
+        unpackGsm7(body, {
+          fillBits: udhLength > 0 ? gsm7FillBits(udhLength) : 0,
+          padding: options.gsm7Padding ?? 'cr',
+          ...(options.septets === undefined ? {} : { septets: options.septets }),
+        }),
+      );
     case 'ascii':
       return decodeAscii(body);
     case 'latin1':

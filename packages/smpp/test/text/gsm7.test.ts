@@ -155,13 +155,28 @@ describe('7-bit packing', () => {
     expect(gsm7FillBits(udh)).toBe(fill);
   });
 
-  it('treats 7 zero spare bits as padding, not @, unless the septet count says otherwise', () => {
+  it('pads 7 spare bits with CR and reads that CR as padding (23.038 §6.1.2.3.1)', () => {
     const seven = encodeGsm7Packed('abcdefg');
     expect(seven.length).toBe(7);
+    expect(seven[6]! >> 1).toBe(0x0d);
     expect(decodeGsm7Packed(seven)).toBe('abcdefg');
-    const eightWithAt = encodeGsm7Packed('abcdefg@');
-    expect(eightWithAt.length).toBe(7);
-    expect(decodeGsm7Packed(eightWithAt, { septets: 8 })).toBe('abcdefg@');
+    // Eight septets fill 7 octets exactly: a final '@' is a character, not padding.
+    expect(decodeGsm7Packed(encodeGsm7Packed('abcdefg@'))).toBe('abcdefg@');
+    // ...but a final CR there is ambiguous without the septet count.
+    const endsInCr = encodeGsm7Packed('abcdefg\r');
+    expect(decodeGsm7Packed(endsInCr)).toBe('abcdefg');
+    expect(decodeGsm7Packed(endsInCr, { septets: 8 })).toBe('abcdefg\r');
+  });
+
+  it('reads zero padding from peers configured to send it', () => {
+    const zero = encodeGsm7Packed('abcdefg', { padding: 'zero' });
+    expect(zero[6]! >> 1).toBe(0);
+    expect(decodeGsm7Packed(zero)).toBe('abcdefg@');
+    expect(decodeGsm7Packed(zero, { padding: 'zero' })).toBe('abcdefg');
+  });
+
+  it('pads nothing into an empty message', () => {
+    expect(packGsm7(new Uint8Array(0), 1).length).toBe(0);
   });
 
   it('round-trips random septets for every length and fill-bit count', () => {

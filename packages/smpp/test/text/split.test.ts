@@ -191,6 +191,17 @@ describe('splitMessage: packed GSM 7-bit', () => {
     }
   });
 
+  it('does not end a part with a CR that a reader would take for padding', () => {
+    // 153 septets after a 6-octet UDH end on an octet boundary: a CR there moves to the next part.
+    const text = `${'a'.repeat(152)}\r${'b'.repeat(20)}`;
+    const segments = splitMessage(text, { method: 'udh8', reference: 1, encoding: 'gsm7-packed' });
+    const texts = segments.map((s) => decodeText(s.shortMessage, 0, { udh: true, gsm7Packed: true }));
+    expect(texts).toEqual(['a'.repeat(152), `\r${'b'.repeat(20)}`]);
+    // Unpacked parts have no such problem.
+    const plain = splitMessage(text, { method: 'udh8', reference: 1, encoding: 'gsm7' });
+    expect(plain.map((s) => s.shortMessage.length - 6)).toEqual([153, 20]);
+  });
+
   it('decodes through decodeText with the udh option', () => {
     const [first] = splitMessage('x'.repeat(200), { method: 'udh8', reference: 1, encoding: 'gsm7-packed' });
     expect(decodeText(first!.shortMessage, 0, { udh: true, gsm7Packed: true })).toBe('x'.repeat(153));
