@@ -109,7 +109,9 @@ function content(part: ReceivedPart): Uint8Array {
  * Joins the parts of concatenated messages, whether marked by a UDH (IEI 0x00 / 0x08) in the content
  * with UDHI set, or by SAR TLVs (SMPP 3.4 §5.3.2.22-24). Parts are keyed by (source, destination,
  * method, reference, total), may arrive in any order, duplicates are ignored, and incomplete sets are
- * dropped by age, count and size so memory stays bounded. Not thread-shared state: one per process.
+ * dropped by age, count and size so memory stays bounded. State is in memory: all parts of a
+ * message must reach the same instance. A part that arrives after its set completed starts a new set,
+ * which ages out (`onEvict` sees it).
  */
 export class Reassembler {
   readonly #sets = new Map<string, PartialSet>();
