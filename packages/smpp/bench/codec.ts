@@ -5,7 +5,9 @@
  * Run: `pnpm bench:codec`. The last line is one JSON object for scripts.
  */
 import { createRequire } from 'node:module';
-import { decodePdu, encodePdu, type PduOf } from '../src/index.ts';
+import { decodePdu } from '../src/decode.ts';
+import { encodePdu } from '../src/encode.ts';
+import type { PduOf } from '../src/types.ts';
 
 type NodeSmppPdu = { toBuffer(): Buffer };
 type NodeSmpp = {

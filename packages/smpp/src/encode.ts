@@ -3,7 +3,7 @@
  * Buffer of exactly that size. No intermediate arrays, no per-field closures.
  */
 import { isResponse } from './command-ids.ts';
-import { type CommandSpec, commands, FieldKind, type FieldSpec } from './commands.ts';
+import { type CommandSpec, commands, FieldKind } from './commands.ts';
 import { SmppEncodeError } from './errors.ts';
 import { TlvKind, type TlvSpec, tlvByName, type UnknownTlv } from './tlvs.ts';
 import type { DestAddress, Pdu, UnsuccessSme } from './types.ts';
@@ -49,38 +49,11 @@ function bytesOf(value: unknown, field: string): Buffer {
 
 const EMPTY = Buffer.alloc(0);
 
-function fieldsSize(fields: readonly FieldSpec[], p: Loose): number {
-  let size = 0;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const v = p[f.name];
-    switch (f.kind) {
-      case FieldKind.int1:
-        size += 1;
-        break;
-      case FieldKind.cstring:
-        size += cstringSize(v, f.max, f.name);
-        break;
-      case FieldKind.time:
-        size += timeSize(v, f.name);
-        break;
-      case FieldKind.shortMessage: {
-        const sm = bytesOf(v, f.name);
-        if (sm.length > MAX_SHORT_MESSAGE) {
-          fail(`shortMessage is ${sm.length} octets, at most 254 fit; use messagePayload`, f.name);
-        }
-        size += 1 + sm.length;
-        break;
-      }
-      case FieldKind.destAddresses:
-        size += destAddressesSize(v, f.name);
-        break;
-      case FieldKind.unsuccessSmes:
-        size += unsuccessSmesSize(v, f.name);
-        break;
-    }
-  }
-  return size;
+function shortMessageSize(v: unknown): number {
+  const sm = bytesOf(v, 'shortMessage');
+  if (sm.length > MAX_SHORT_MESSAGE)
+    fail(`shortMessage is ${sm.length} octets, at most 254 fit; use messagePayload`, 'shortMessage');
+  return 1 + sm.length;
 }
 
 function destAddressesSize(v: unknown, field: string): number {
@@ -181,58 +154,120 @@ function writeCstring(buf: Buffer, off: number, value: unknown, field: string): 
   return off;
 }
 
-function writeFields(buf: Buffer, off: number, fields: readonly FieldSpec[], p: Loose): number {
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const v = p[f.name];
-    switch (f.kind) {
-      case FieldKind.int1:
-        buf[off++] = uint(v, 0xff, f.name);
-        break;
-      case FieldKind.cstring:
-      case FieldKind.time:
-        off = writeCstring(buf, off, v, f.name);
-        break;
-      case FieldKind.shortMessage: {
-        const sm = v === undefined ? EMPTY : (v as Buffer);
-        buf[off++] = sm.length;
-        if (sm.length > 0) {
-          buf.set(sm, off);
-          off += sm.length;
-        }
-        break;
-      }
-      case FieldKind.destAddresses: {
-        const list = (v ?? []) as DestAddress[];
-        buf[off++] = list.length;
-        for (const d of list) {
-          buf[off++] = d.destFlag;
-          if (d.destFlag === 1) {
-            buf[off++] = uint(d.destAddrTon, 0xff, 'destAddrTon');
-            buf[off++] = uint(d.destAddrNpi, 0xff, 'destAddrNpi');
-            off = writeCstring(buf, off, d.destinationAddr, 'destinationAddr');
-          } else {
-            off = writeCstring(buf, off, d.dlName, 'dlName');
-          }
-        }
-        break;
-      }
-      case FieldKind.unsuccessSmes: {
-        const list = (v ?? []) as UnsuccessSme[];
-        buf[off++] = list.length;
-        for (const u of list) {
-          buf[off++] = uint(u.destAddrTon, 0xff, 'destAddrTon');
-          buf[off++] = uint(u.destAddrNpi, 0xff, 'destAddrNpi');
-          off = writeCstring(buf, off, u.destinationAddr, 'destinationAddr');
-          buf.writeUInt32BE(uint(u.errorStatusCode, 0xffffffff, 'errorStatusCode'), off);
-          off += 4;
-        }
-        break;
-      }
+function writeShortMessage(buf: Buffer, off: number, v: unknown): number {
+  const sm = v === undefined ? EMPTY : (v as Buffer);
+  buf[off++] = sm.length;
+  if (sm.length > 0) {
+    buf.set(sm, off);
+    off += sm.length;
+  }
+  return off;
+}
+
+function writeDestAddresses(buf: Buffer, off: number, v: unknown): number {
+  const list = (v ?? []) as DestAddress[];
+  buf[off++] = list.length;
+  for (const d of list) {
+    buf[off++] = d.destFlag;
+    if (d.destFlag === 1) {
+      buf[off++] = uint(d.destAddrTon, 0xff, 'destAddrTon');
+      buf[off++] = uint(d.destAddrNpi, 0xff, 'destAddrNpi');
+      off = writeCstring(buf, off, d.destinationAddr, 'destinationAddr');
+    } else {
+      off = writeCstring(buf, off, d.dlName, 'dlName');
     }
   }
   return off;
 }
+
+function writeUnsuccessSmes(buf: Buffer, off: number, v: unknown): number {
+  const list = (v ?? []) as UnsuccessSme[];
+  buf[off++] = list.length;
+  for (const u of list) {
+    buf[off++] = uint(u.destAddrTon, 0xff, 'destAddrTon');
+    buf[off++] = uint(u.destAddrNpi, 0xff, 'destAddrNpi');
+    off = writeCstring(buf, off, u.destinationAddr, 'destinationAddr');
+    buf.writeUInt32BE(uint(u.errorStatusCode, 0xffffffff, 'errorStatusCode'), off);
+    off += 4;
+  }
+  return off;
+}
+
+type FieldWriter = {
+  /** Octets of the mandatory fields; throws SmppEncodeError on a value that cannot fit. */
+  size(p: Loose): number;
+  /** Writes the mandatory fields from `off`, returns the offset after them. */
+  write(buf: Buffer, off: number, p: Loose): number;
+};
+
+const writerHelpers = {
+  uint,
+  cstringSize,
+  timeSize,
+  shortMessageSize,
+  destAddressesSize,
+  unsuccessSmesSize,
+  writeCstring,
+  writeShortMessage,
+  writeDestAddresses,
+  writeUnsuccessSmes,
+};
+
+/**
+ * Compiles, from the command table, straight-line size and write functions per command. Reading
+ * `p.sourceAddr` at a fixed site keeps V8's property access monomorphic; the interpreted loop it
+ * replaces (`p[field.name]` over every name) encoded about half as fast.
+ */
+function compileWriter(spec: CommandSpec): FieldWriter {
+  const sizes: string[] = ['0'];
+  const writes: string[] = [];
+  for (const f of spec.fields) {
+    if (!/^[a-zA-Z]+$/.test(f.name)) throw new Error(`bad field name ${f.name}`);
+    const v = `p.${f.name}`;
+    const name = JSON.stringify(f.name);
+    switch (f.kind) {
+      case FieldKind.int1:
+        sizes.push('1');
+        writes.push(`buf[off++] = uint(${v}, 255, ${name});`);
+        break;
+      case FieldKind.cstring:
+        sizes.push(`cstringSize(${v}, ${f.max}, ${name})`);
+        writes.push(`off = writeCstring(buf, off, ${v}, ${name});`);
+        break;
+      case FieldKind.time:
+        sizes.push(`timeSize(${v}, ${name})`);
+        writes.push(`off = writeCstring(buf, off, ${v}, ${name});`);
+        break;
+      case FieldKind.shortMessage:
+        sizes.push(`shortMessageSize(${v})`);
+        writes.push(`off = writeShortMessage(buf, off, ${v});`);
+        break;
+      case FieldKind.destAddresses:
+        sizes.push(`destAddressesSize(${v}, ${name})`);
+        writes.push(`off = writeDestAddresses(buf, off, ${v});`);
+        break;
+      case FieldKind.unsuccessSmes:
+        sizes.push(`unsuccessSmesSize(${v}, ${name})`);
+        writes.push(`off = writeUnsuccessSmes(buf, off, ${v});`);
+        break;
+    }
+  }
+  const source = [
+    `const { ${Object.keys(writerHelpers).join(', ')} } = h;`,
+    'return {',
+    `  size(p) { return ${sizes.join(' + ')}; },`,
+    '  write(buf, off, p) {',
+    ...writes.map((w) => `    ${w}`),
+    '    return off;',
+    '  },',
+    '};',
+    `//# sourceURL=smpp-encode-${spec.name}.js`,
+  ].join('\n');
+  return new Function('h', source)(writerHelpers) as FieldWriter;
+}
+
+const writers = new Map<CommandSpec, FieldWriter>();
+for (const spec of Object.values(commands) as CommandSpec[]) writers.set(spec, compileWriter(spec));
 
 function writeTlvValue(buf: Buffer, off: number, spec: TlvSpec, v: unknown): number {
   switch (spec.kind) {
@@ -336,9 +371,10 @@ export function encodePdu(pdu: Pdu): Buffer {
   const withTlvs = spec.tlvs && hasTlvs(tlvs);
   const withBody = status === 0 || !isResponse(spec.id) || withTlvs;
 
+  const writer = writers.get(spec)!;
   let length = HEADER;
   if (withBody) {
-    length += fieldsSize(spec.fields, p);
+    length += writer.size(p);
     if (withTlvs) length += tlvsSize(tlvs);
   }
   const buf = Buffer.allocUnsafe(length);
@@ -347,7 +383,7 @@ export function encodePdu(pdu: Pdu): Buffer {
   buf.writeUInt32BE(status, 8);
   buf.writeUInt32BE(seq, 12);
   if (withBody) {
-    let off = writeFields(buf, HEADER, spec.fields, p);
+    let off = writer.write(buf, HEADER, p);
     if (withTlvs) off = writeTlvs(buf, off, tlvs);
     if (off !== length) fail(`internal: wrote ${off} of ${length} octets`);
   }
