@@ -1,0 +1,6 @@
+export type {
+  ReceiverChange,
+  SessionRegistry,
+  SessionRegistryEvent,
+  SessionRegistryEvents,
+} from './session-registry.ts';
