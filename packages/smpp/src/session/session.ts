@@ -36,9 +36,11 @@ import {
   type ResponseFields,
   type SmppSessionEvents,
 } from './events.ts';
+import { FrameWriter } from './frame-writer.ts';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './options.ts';
 import { RequestWindow } from './request-window.ts';
 import { SequenceCounter } from './sequence.ts';
+import { SessionTimers } from './session-timers.ts';
 import {
   BIND_STATE,
   type BindCommand,
@@ -96,12 +98,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   /** Sequence numbers of the peer's requests the application has not answered yet. */
   private readonly inbound = new Set<number>();
   private inboundIdle: (() => void) | undefined;
-  private writeBlocked = false;
-  private drainTimer: NodeJS.Timeout | undefined;
-  private enquireTimer: NodeJS.Timeout | undefined;
+  private readonly writer: FrameWriter;
+  private readonly timers: SessionTimers;
   private enquireOutstanding = false;
-  private inactivityTimer: NodeJS.Timeout | undefined;
-  private sessionInitTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private closeInfo: CloseInfo | undefined;
   private closeEmitted = false;
@@ -121,7 +120,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       windowSize: this.options.windowSize,
       maxQueued: this.options.maxQueued,
       queueTimeoutMs: this.options.queueTimeoutMs,
-      canStart: () => !this.writeBlocked,
+      canStart: () => !this.writer.blocked,
     });
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
@@ -153,8 +152,27 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       this.finish(CloseReason.peerClosed);
       this.emitClose();
     });
-    stream.on('drain', () => this.onDrain());
-    this.startTimers();
+    this.writer = new FrameWriter(stream, this.options.drainTimeoutMs, {
+      onBlocked: () => this.updateReadFlow(),
+      onDrained: () => {
+        this.handleInbox();
+        this.window.pump();
+      },
+      onDrainTimeout: () =>
+        this.finish(CloseReason.drainTimeout, new SmppDrainTimeoutError(this.options.drainTimeoutMs)),
+    });
+    this.timers = new SessionTimers(
+      {
+        ...this.options,
+        // §7.2 session_init_timer guards the SMSC against connections that never bind.
+        sessionInitTimeoutMs: this.role === 'smsc' ? this.options.sessionInitTimeoutMs : 0,
+      },
+      {
+        onSessionInitTimeout: () => this.finish(CloseReason.sessionInitTimeout),
+        onEnquireDue: () => this.onEnquireDue(),
+        onInactivity: () => void this.unbindAndClose(CloseReason.inactivity),
+      },
+    );
   }
 
   get state(): SessionState {
@@ -274,8 +292,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   // ---- receiving ----
 
   private onData(chunk: Buffer): void {
-    this.inactivityTimer?.refresh();
-    this.enquireTimer?.refresh();
+    // After close we only drain the socket so it can finish; nothing more is handled.
+    if (this.currentState === SessionState.closed) return;
+    this.timers.activity();
     for (const item of this.framer.push(chunk)) this.inbox.push(item);
     this.handleInbox();
   }
@@ -299,7 +318,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private readPaused(): boolean {
     return (
       this.currentState === SessionState.closed ||
-      this.writeBlocked ||
+      this.writer.blocked ||
       this.inbound.size >= this.options.maxInboundInFlight
     );
   }
@@ -401,11 +420,11 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       reject: (commandStatus) => answer(commandStatus || CommandStatus.ESME_RBINDFAIL),
     };
     if (this.listenerCount('bind') === 0) request.reject(CommandStatus.ESME_RBINDFAIL);
-    else this.emit('bind', request);
+    else if (!this.emitSafely('bind', request) && !answered) request.reject(CommandStatus.ESME_RSYSERR);
   }
 
   private onOutbind(pdu: PduOf<'outbind'>): void {
-    this.emit('outbind', pdu);
+    this.emitSafely('outbind', pdu);
   }
 
   private onUnbind(pdu: PduOf<'unbind'>): void {
@@ -422,7 +441,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   private onApplicationRequest(pdu: ApplicationRequest): void {
     if (pdu.command === 'alert_notification') {
-      this.emit('pdu', pdu);
+      this.emitSafely('pdu', pdu);
       return;
     }
     this.inbound.add(pdu.sequenceNumber);
@@ -431,7 +450,10 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       this.respond(pdu, { commandStatus: status });
       return;
     }
-    this.emit('pdu', pdu);
+    // A listener that throws must not leave the peer waiting for an answer.
+    if (!this.emitSafely('pdu', pdu) && this.inbound.has(pdu.sequenceNumber)) {
+      this.respond(pdu, { commandStatus: CommandStatus.ESME_RSYSERR });
+    }
   }
 
   // ---- sending ----
@@ -480,25 +502,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.writeFrame(encodePdu(pdu));
   }
 
-  /** Writes respecting backpressure: when write() says stop, reading and new requests wait for 'drain'. */
   private writeFrame(frame: Buffer): void {
-    if (this.currentState === SessionState.closed || this.stream.writableEnded || this.stream.destroyed)
-      return;
-    if (this.stream.write(frame) || this.writeBlocked) return;
-    this.writeBlocked = true;
-    this.drainTimer = setTimeout(() => {
-      this.finish(CloseReason.drainTimeout, new SmppDrainTimeoutError(this.options.drainTimeoutMs));
-    }, this.options.drainTimeoutMs);
-    this.drainTimer.unref();
-    this.updateReadFlow();
-  }
-
-  private onDrain(): void {
-    if (!this.writeBlocked) return;
-    this.writeBlocked = false;
-    clearTimeout(this.drainTimer);
-    this.handleInbox();
-    this.window.pump();
+    if (this.currentState !== SessionState.closed) this.writer.write(frame);
   }
 
   // ---- state changes ----
@@ -506,8 +511,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private becomeBound(command: BindCommand, systemId: string): void {
     this.currentState = BIND_STATE[command];
     this.peerSystemId = systemId;
-    clearTimeout(this.sessionInitTimer);
-    this.emit('bound', { command, state: this.currentState, systemId });
+    this.timers.bound();
+    this.emitSafely('bound', { command, state: this.currentState, systemId });
   }
 
   private enterUnbinding(initiator: 'local' | 'peer'): void {
@@ -515,7 +520,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.currentState = SessionState.unbinding;
     // Nothing queued was sent yet, so nothing is lost by refusing it now.
     this.window.failQueued(new SmppSessionClosedError('unbinding'));
-    this.emit('unbinding', { initiator });
+    this.emitSafely('unbinding', { initiator });
   }
 
   private unbindAndClose(reason: CloseReason): Promise<CloseInfo> {
@@ -561,32 +566,10 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (!this.handlingInbox) this.handleInbox();
   }
 
-  // ---- timers (§7.2) ----
-
-  private startTimers(): void {
-    const { enquireLinkIntervalMs, inactivityTimeoutMs, sessionInitTimeoutMs } = this.options;
-    if (this.role === 'smsc' && sessionInitTimeoutMs > 0) {
-      this.sessionInitTimer = setTimeout(
-        () => this.finish(CloseReason.sessionInitTimeout),
-        sessionInitTimeoutMs,
-      );
-      this.sessionInitTimer.unref();
-    }
-    if (enquireLinkIntervalMs > 0) {
-      this.enquireTimer = setTimeout(() => this.onEnquireDue(), enquireLinkIntervalMs);
-      this.enquireTimer.unref();
-    }
-    if (inactivityTimeoutMs > 0) {
-      this.inactivityTimer = setTimeout(() => {
-        void this.unbindAndClose(CloseReason.inactivity);
-      }, inactivityTimeoutMs);
-      this.inactivityTimer.unref();
-    }
-  }
+  // ---- keepalive (§7.2) ----
 
   /** The peer has been silent for a keepalive interval: ask it whether it is still there. */
   private onEnquireDue(): void {
-    this.enquireTimer?.refresh();
     if (!isBound(this.currentState) || this.enquireOutstanding) return;
     this.enquireOutstanding = true;
     this.send(buildPdu({ command: 'enquire_link' }), this.options.responseTimeoutMs, false).then(
@@ -607,9 +590,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (this.closeInfo) return;
     this.closeInfo = error ? { reason, clean, error } : { reason, clean };
     this.currentState = SessionState.closed;
-    for (const timer of [this.drainTimer, this.enquireTimer, this.inactivityTimer, this.sessionInitTimer]) {
-      clearTimeout(timer);
-    }
+    this.timers.stop();
+    this.writer.stop();
     this.inbox.length = 0;
     this.inbound.clear();
     this.inboundIdle?.();
@@ -632,13 +614,35 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (this.closeEmitted || !this.closeInfo) return;
     this.closeEmitted = true;
     clearTimeout(this.graceTimer);
-    this.emit('close', this.closeInfo);
+    this.emitSafely('close', this.closeInfo);
     this.resolveClosed(this.closeInfo);
   }
 
   /** Emits 'error' only when someone listens: a background protocol problem must not crash the process. */
   private report(error: Error): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    if (this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', error);
+    } catch {
+      // An 'error' listener that throws has nowhere left to report to.
+    }
+  }
+
+  /**
+   * Emits an application event; a listener that throws is reported as 'error' instead of unwinding
+   * into the stream's 'data' handler. Returns false when a listener threw.
+   */
+  private emitSafely<K extends Exclude<keyof SmppSessionEvents, 'error'>>(
+    event: K,
+    ...args: SmppSessionEvents[K]
+  ): boolean {
+    try {
+      (this.emit as (event: K, ...args: SmppSessionEvents[K]) => boolean)(event, ...args);
+      return true;
+    } catch (error) {
+      this.report(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
   }
 }
 
