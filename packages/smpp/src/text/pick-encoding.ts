@@ -86,6 +86,7 @@ export function countUnits(
 /**
  * How many messages the text takes, in the given encoding or in the one `pickEncoding` chooses.
  * Cuts never split an escape sequence or a surrogate pair, so the count matches `splitMessage`.
+ * Throws `SmppEncodingError` when a given encoding cannot carry the text.
  */
 export function countMessage(
   text: string,
