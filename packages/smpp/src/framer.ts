@@ -76,7 +76,7 @@ export class PduFramer {
         if (this.#lengthFilled < 4) break;
         const length = head.readUInt32BE(0);
         this.#lengthFilled = 0;
-        if (!this.#checkLength(length, items, undefined, 0)) return items;
+        if (!this.#checkLength(length, items, chunk, off)) return items;
         const pdu = Buffer.allocUnsafe(length);
         head.copy(pdu, 0, 0, 4);
         this.#pending = pdu;
@@ -84,7 +84,7 @@ export class PduFramer {
         continue;
       }
       const length = chunk.readUInt32BE(off);
-      if (!this.#checkLength(length, items, chunk, off)) return items;
+      if (!this.#checkLength(length, items, chunk, off + 4)) return items;
       if (size - off >= length) {
         items.push(this.#decode(chunk.subarray(off, off + length)));
         off += length;
@@ -105,13 +105,16 @@ export class PduFramer {
     return { type: 'pdu', pdu: result, frame };
   }
 
-  /** §3.2: a command_length below the header size or above our bound poisons the stream. */
-  #checkLength(length: number, items: FramerItem[], chunk: Buffer | undefined, off: number): boolean {
+  /**
+   * §3.2: a command_length below the header size or above our bound poisons the stream.
+   * `idOffset` is where command_id would start in `chunk`, to report it and the sequence number
+   * when the chunk happens to hold them.
+   */
+  #checkLength(length: number, items: FramerItem[], chunk: Buffer, idOffset: number): boolean {
     if (length >= HEADER && length <= this.maxCommandLength) return true;
-    // The header's other fields are reported when this chunk happens to hold them.
-    const readable = chunk !== undefined && chunk.length - off >= HEADER;
-    const commandId = readable ? chunk.readUInt32BE(off + 4) : 0;
-    const sequenceNumber = readable ? chunk.readUInt32BE(off + 12) : 0;
+    const readable = chunk.length - idOffset >= 12;
+    const commandId = readable ? chunk.readUInt32BE(idOffset) : 0;
+    const sequenceNumber = readable ? chunk.readUInt32BE(idOffset + 8) : 0;
     const why = length < HEADER ? 'is shorter than the 16-octet header' : `exceeds ${this.maxCommandLength}`;
     items.push({
       type: 'error',

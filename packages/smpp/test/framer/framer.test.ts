@@ -104,6 +104,53 @@ describe('PduFramer', () => {
     expect(error.sequenceNumber).toBe(0);
   });
 
+  it('reports the header of a too-long PDU whose command_length arrived split', () => {
+    const framer = new PduFramer({ maxCommandLength: 100 });
+    expect(framer.push(Buffer.from([0, 0]))).toEqual([]);
+    const error = errorOf(
+      framer.push(hex`
+      0100       # command_length, last two octets: 256 in all, over the maximum
+      00000004   # command_id submit_sm
+      00000000   # command_status
+      00000063   # sequence_number 99
+    `),
+    );
+    expect(error).toMatchObject({
+      commandStatus: CommandStatus.ESME_RINVCMDLEN,
+      sequenceNumber: 99,
+      fatal: true,
+    });
+  });
+
+  it('keeps bad PDUs in their place among good ones under random chunking', () => {
+    const bad = hex`
+      00000014   # command_length 20
+      00000015   # command_id enquire_link
+      00000000   # command_status
+      00000063   # sequence_number 99
+      00000000   # a body enquire_link cannot have
+    `;
+    const mixed = Buffer.concat(fixtures.flatMap((f, i) => (i % 5 === 0 ? [bad, f.bytes] : [f.bytes])));
+    const expected = fixtures.flatMap((_, i) => (i % 5 === 0 ? ['error', 'pdu'] : ['pdu']));
+    const random = seededRandom(7);
+    for (let round = 0; round < 50; round++) {
+      const framer = new PduFramer();
+      const chunks: Buffer[] = [];
+      for (let off = 0; off < mixed.length; ) {
+        const size = 1 + randomInt(random, 40);
+        chunks.push(mixed.subarray(off, off + size));
+        off += size;
+      }
+      const items = feed(framer, chunks);
+      expect(items.map((i) => i.type)).toEqual(expected);
+      expect(errorOf(items)).toMatchObject({
+        commandStatus: CommandStatus.ESME_RINVCMDLEN,
+        sequenceNumber: 99,
+      });
+      expect(framer.failed).toBe(false);
+    }
+  });
+
   it('returns nothing more after a fatal error', () => {
     const framer = new PduFramer();
     framer.push(Buffer.from([0, 0, 0, 1]));
