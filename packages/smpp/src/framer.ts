@@ -100,7 +100,21 @@ export class PduFramer {
   }
 
   #decode(frame: Buffer): FramerItem {
-    const result = decodeFrame(frame);
+    let result: ReturnType<typeof decodeFrame>;
+    try {
+      result = decodeFrame(frame);
+    } catch (cause) {
+      // decodeFrame bounds-checks every read and is fuzzed; this only keeps a codec bug from
+      // escaping push(), whose callers rely on it never throwing.
+      const seq = frame.readUInt32BE(12);
+      const message = 'internal decoder failure';
+      return {
+        type: 'error',
+        error: new SmppDecodeError(message, CommandStatus.ESME_RSYSERR, frame.readUInt32BE(4), seq, false, {
+          cause,
+        }),
+      };
+    }
     if (result instanceof SmppDecodeError) return { type: 'error', error: result };
     return { type: 'pdu', pdu: result, frame };
   }
