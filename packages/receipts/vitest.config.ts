@@ -1,0 +1,9 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'receipts',
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['../test-mongo/src/global-setup.ts'],
+  },
+});
