@@ -1,3 +1,20 @@
+/**
+ * SMPP 3.4 sessions over any duplex stream, ESME or SMSC side.
+ *
+ * ESME:
+ *   const session = await connectSmpp({ host, port, bind: { command: 'bind_transceiver', systemId, password } });
+ *   const resp = await session.request({ command: 'submit_sm', destinationAddr, shortMessage });
+ *   session.on('pdu', (pdu) => { if (pdu.command === 'deliver_sm') session.respond(pdu); });
+ *   await session.unbind();
+ *
+ * SMSC:
+ *   const server = await listenSmpp({ port: 2775 }, (session) => {
+ *     session.on('bind', (req) => (checkPassword(req.pdu) ? req.accept() : req.reject(CommandStatus.ESME_RINVPASWD)));
+ *     session.on('pdu', (pdu) => { if (pdu.command === 'submit_sm') session.respond(pdu, { messageId }); });
+ *   });
+ *
+ * In tests, `createDuplexPair()` connects two sessions (or a session and a hand-driven peer) in memory.
+ */
 export { buildPdu, buildResponse, type PduInput } from './build.ts';
 export {
   type ConnectSmppOptions,

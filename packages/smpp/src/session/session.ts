@@ -334,9 +334,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       this.onResponse(pdu);
       return;
     }
-    // A peer answering our unbind may still race one of its own; each side answers the other's (§4.2).
+    // Unbinds may cross (§4.2): each side answers the other's, and the session ends cleanly either way.
     if (pdu.command === 'unbind' && this.currentState === SessionState.unbinding) {
-      this.writePdu(buildResponse(pdu));
+      this.onUnbind(pdu);
       return;
     }
     // §4.1: a bind on a bound session (or while one is being decided) is refused with ESME_RALYBND.

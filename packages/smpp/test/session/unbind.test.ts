@@ -145,4 +145,16 @@ describe('unbind (§4.2)', () => {
     expect(esmeClose).toEqual({ reason: 'unbind', clean: true });
     expect(smscClose).toEqual({ reason: 'peer_unbind', clean: true });
   });
+
+  it('ends cleanly when both sides unbind at the same time', async () => {
+    const [a, b] = createDuplexPair();
+    const esme = new SmppSession(a, { role: 'esme' });
+    const smsc = new SmppSession(b, { role: 'smsc' });
+    open.push({ session: esme }, { session: smsc });
+    smsc.on('bind', (req) => req.accept());
+    await esme.bind('bind_transceiver', { systemId: 'e1' });
+    const [x, y] = await Promise.all([esme.unbind(), smsc.unbind()]);
+    expect(x.clean && y.clean).toBe(true);
+    expect([x.reason, y.reason].every((r) => r === 'unbind' || r === 'peer_unbind')).toBe(true);
+  });
 });
