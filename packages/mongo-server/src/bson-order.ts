@@ -125,6 +125,13 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 /** Total order over BSON values as MongoDB compares them in indexes and sorts. */
 export function compareBson(a: unknown, b: unknown): number {
   if (a === b) return 0;
+  // Fast paths for the key types an SMSC indexes: strings, numbers, dates.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'string' || ta === 'number')
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    if (a instanceof Date && b instanceof Date) return cmp(a.getTime(), b.getTime());
+  }
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (a instanceof TypeBound || b instanceof TypeBound) {
@@ -146,8 +153,21 @@ export function compareBson(a: unknown, b: unknown): number {
       return cmp(a ? 1 : 0, b ? 1 : 0);
     case TypeRank.Date:
       return cmp((a as Date).getTime(), (b as Date).getTime());
-    case TypeRank.ObjectId:
+    case TypeRank.ObjectId: {
+      // bson 7 keeps an ObjectId as four 24-bit words: compare those without building a buffer.
+      const oa = a as { i0?: number; i1: number; i2: number; i3: number };
+      const ob = b as { i0?: number; i1: number; i2: number; i3: number };
+      if (oa.i0 !== undefined && ob.i0 !== undefined) {
+        return oa.i0 !== ob.i0
+          ? cmp(oa.i0, ob.i0)
+          : oa.i1 !== ob.i1
+            ? cmp(oa.i1, ob.i1)
+            : oa.i2 !== ob.i2
+              ? cmp(oa.i2, ob.i2)
+              : cmp(oa.i3, ob.i3);
+      }
       return compareBytes(bytesOf(a), bytesOf(b));
+    }
     case TypeRank.Binary: {
       const ba = bytesOf(a);
       const bb = bytesOf(b);

@@ -26,6 +26,7 @@ const MAX_KEYS_PER_DOC = 10_000;
 export class CollectionIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
+  readonly #paths: string[][];
   readonly dirs: number[];
   readonly entries: SortedList<IndexEntry>;
   /** Set once any document yields more than one key; such an index cannot serve a sort. */
@@ -35,6 +36,7 @@ export class CollectionIndex {
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
+    this.#paths = this.fields.map((f) => f.split('.'));
     this.dirs = this.fields.map((f) => {
       const d = spec.key[f];
       if (typeof d !== 'number' || d === 0) {
@@ -78,7 +80,7 @@ export class CollectionIndex {
     if (this.#partial && !this.#partial.test(doc)) return null;
     const perField: unknown[][] = [];
     let present = false;
-    for (const f of this.fields) {
+    for (const f of this.#paths) {
       const found = pathValues(doc, f);
       if (found.length > 0) present = true;
       const values: unknown[] = [];

@@ -16,7 +16,11 @@ export type FindOptions = {
   skip?: number;
   limit?: number;
   hint?: unknown;
+  /** Filled with what the query examined, like explain's executionStats (tests pin index use). */
+  stats?: QueryStats;
 };
+
+export type QueryStats = { plan: string; keysExamined: number; docsExamined: number };
 
 /** Minimum and rounding of a capped collection's size, as MongoDB applies them to `create`. */
 export function normaliseCappedSize(size: number): number {
@@ -80,9 +84,12 @@ export class Collection {
     const skip = opts.skip ?? 0;
     const want = opts.limit && opts.limit > 0 ? skip + opts.limit : Number.POSITIVE_INFINITY;
     const out: Rec[] = [];
+    let keys = 0;
+    let docs = 0;
     if (plan.kind === 'collscan') {
       const source = plan.reverse ? [...this.records.values()].reverse() : this.records.values();
       for (const rec of source) {
+        docs++;
         if (!match(rec.doc)) continue;
         out.push(rec);
         if (plan.sorted && out.length >= want) break;
@@ -91,14 +98,21 @@ export class Collection {
       const seen = plan.index.multikey ? new Set<Rec>() : undefined;
       for (const entry of scanIndex(plan.index, plan.intervals, plan.reverse)) {
         const rec = entry.rec;
+        keys++;
         if (seen) {
           if (seen.has(rec)) continue;
           seen.add(rec);
         }
+        docs++;
         if (!match(rec.doc)) continue;
         out.push(rec);
         if (plan.sorted && out.length >= want) break;
       }
+    }
+    if (opts.stats) {
+      opts.stats.plan = plan.kind === 'collscan' ? 'COLLSCAN' : `IXSCAN ${plan.index.name}`;
+      opts.stats.keysExamined = keys;
+      opts.stats.docsExamined = docs;
     }
     if (!plan.sorted && sort) sortBy(out, sort, (r) => r.doc);
     if (skip === 0 && out.length <= want) return out;

@@ -11,9 +11,16 @@ export function isPlainObject(v: unknown): v is Document {
  * Every value a dotted path reaches, descending into arrays as MongoDB does for index keys and
  * sorts (`a.b` over `a: [{b: 1}, {b: 2}]` gives 1 and 2). Leaf arrays are returned whole.
  */
-export function pathValues(doc: unknown, path: string): unknown[] {
+export function pathValues(doc: unknown, path: string | string[]): unknown[] {
   const out: unknown[] = [];
-  collect(doc, path.split('.'), 0, out);
+  const parts = typeof path === 'string' ? path.split('.') : path;
+  // Top-level scalar: the common case for index keys, without the recursive walk.
+  if (parts.length === 1 && isPlainObject(doc)) {
+    const v = doc[parts[0]!];
+    if (v !== undefined) out.push(v);
+    return out;
+  }
+  collect(doc, parts, 0, out);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { Query } from 'mingo';
 import { MongoCommandError } from './errors.ts';
+import { compileFastFilter } from './fast-matcher.ts';
 import type { Document } from './wire.ts';
 
 export type Matcher = (doc: Document) => boolean;
@@ -9,6 +10,8 @@ const always: Matcher = () => true;
 /** Compiles a query filter with mingo; a malformed filter is BadValue as on MongoDB. */
 export function compileFilter(filter: Document | undefined): Matcher {
   if (!filter || Object.keys(filter).length === 0) return always;
+  const fast = compileFastFilter(filter);
+  if (fast) return fast;
   let q: Query;
   try {
     q = new Query(filter, {});

@@ -1,6 +1,6 @@
 // A sorted sequence kept in chunks of bounded size: O(log n) search and O(chunk) insert/remove,
 // where one flat array would move a million pointers per insert in the middle.
-const MAX_CHUNK = 512;
+const MAX_CHUNK = 128;
 
 export type Position = { chunk: number; index: number };
 

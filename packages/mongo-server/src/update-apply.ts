@@ -3,6 +3,7 @@ import { Aggregator, update as mingoUpdate } from 'mingo';
 import { bsonEquals } from './bson-order.ts';
 import { cloneValue, isPlainObject, setPath } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
+import { tryFastUpdate } from './update-fast.ts';
 import type { Document } from './wire.ts';
 
 export type UpdateOptions = { arrayFilters?: Document[]; query?: Document; inserting?: boolean };
@@ -57,12 +58,22 @@ export function applyUpdate(
       else onInsert = rest;
     }
   }
+  checkOperandTypes(next, modifier);
   let changed = false;
   try {
     if (Object.keys(modifier).length > 0) {
-      changed =
-        mingoUpdate(next, modifier as never, opts.arrayFilters, opts.query as never, { cloneMode: 'deep' })
-          .length > 0;
+      const fast = opts.arrayFilters ? undefined : tryFastUpdate(next, modifier);
+      if (fast !== undefined) changed = fast;
+      else {
+        // mingo needs the query only to resolve the positional `$` operator; it re-matches it.
+        const positional = Object.values(modifier).some(
+          (a) => isPlainObject(a) && Object.keys(a).some((k) => k.includes('$')),
+        );
+        const condition = positional ? opts.query : undefined;
+        changed =
+          mingoUpdate(next, modifier as never, opts.arrayFilters, condition as never, { cloneMode: 'deep' })
+            .length > 0;
+      }
     }
     if (opts.inserting && onInsert && Object.keys(onInsert).length > 0) {
       changed =
@@ -79,6 +90,57 @@ export function applyUpdate(
     );
   }
   return { doc: next, changed };
+}
+
+const NUMERIC_OPS = new Set(['$inc', '$mul']);
+const ARRAY_OPS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
+
+function valueAt(doc: Document, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+function bsonTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof Date) return 'date';
+  if (isPlainObject(v)) return 'object';
+  return (v as { _bsontype?: string })?._bsontype?.toLowerCase() ?? typeof v;
+}
+
+// mingo silently skips $inc on a non-number and $push on a non-array; MongoDB fails the update.
+function checkOperandTypes(doc: Document, modifier: Document): void {
+  for (const [op, arg] of Object.entries(modifier)) {
+    if (!isPlainObject(arg) || (!NUMERIC_OPS.has(op) && !ARRAY_OPS.has(op))) continue;
+    for (const path of Object.keys(arg)) {
+      if (path.includes('$')) continue;
+      const cur = valueAt(doc, path);
+      if (cur === undefined) continue;
+      const idText = `{_id: ${JSON.stringify(doc._id ?? null)}}`;
+      if (
+        NUMERIC_OPS.has(op) &&
+        typeof cur !== 'number' &&
+        !['long', 'decimal128', 'double', 'int32'].includes(bsonTypeName(cur))
+      ) {
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Cannot apply ${op} to a value of non-numeric type. ${idText} has the field '${path}' of non-numeric type ${bsonTypeName(cur)}`,
+        );
+      }
+      if (ARRAY_OPS.has(op) && !Array.isArray(cur)) {
+        throw new MongoCommandError(
+          'BadValue',
+          `The field '${path}' must be an array but is of type ${bsonTypeName(cur)} in document ${idText}`,
+        );
+      }
+    }
+  }
 }
 
 function applyReplacement(doc: Document, replacement: Document): { doc: Document; changed: boolean } {

@@ -1,0 +1,126 @@
+import { ObjectId } from 'bson';
+import { Query } from 'mingo';
+import { describe, expect, it } from 'vitest';
+import { compileFastFilter } from '../src/fast-matcher.ts';
+import { applyUpdate } from '../src/update-apply.ts';
+import { tryFastUpdate } from '../src/update-fast.ts';
+import type { Document } from '../src/wire.ts';
+
+// The fast filter and update paths must agree with mingo (the reference for semantics here) on
+// every shape they accept. Deterministic pseudo-random corpus, so failures reproduce.
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+const oid = new ObjectId('650000000000000000000001');
+const values: unknown[] = [
+  0,
+  1,
+  2,
+  2.5,
+  -1,
+  'a',
+  'b',
+  'queued',
+  true,
+  false,
+  new Date(1000),
+  new Date(2000),
+  oid,
+  null,
+];
+
+function randomDoc(r: () => number): Document {
+  const doc: Document = { _id: Math.floor(r() * 1000) };
+  for (const f of ['a', 'b', 'c']) {
+    const x = r();
+    if (x < 0.15) continue;
+    if (x < 0.3) doc[f] = [values[Math.floor(r() * values.length)], values[Math.floor(r() * values.length)]];
+    else if (x < 0.4) doc[f] = { d: values[Math.floor(r() * values.length)] };
+    else doc[f] = values[Math.floor(r() * values.length)];
+  }
+  return doc;
+}
+
+function randomFilter(r: () => number): Document {
+  const pick = () => values[Math.floor(r() * (values.length - 1))];
+  const field = ['a', 'b', 'c', 'a.d'][Math.floor(r() * 4)]!;
+  const ops = [
+    () => ({ [field]: pick() }),
+    () => ({ [field]: { $eq: pick() } }),
+    () => ({ [field]: { $ne: pick() } }),
+    () => ({ [field]: { $gt: pick() } }),
+    () => ({ [field]: { $gte: pick(), $lt: pick() } }),
+    () => ({ [field]: { $lte: pick() } }),
+    () => ({ [field]: { $in: [pick(), pick()] } }),
+    () => ({ [field]: { $nin: [pick(), pick()] } }),
+    () => ({ a: { $exists: r() < 0.5 } }),
+    () => ({ a: null }),
+    () => ({ $and: [{ [field]: pick() }, { b: { $ne: pick() } }] }),
+  ];
+  return ops[Math.floor(r() * ops.length)]!();
+}
+
+describe('fast filter', () => {
+  it('agrees with mingo on equality, comparison, $in/$nin, $ne, $exists and null over mixed types', () => {
+    const r = rng(42);
+    const docs = Array.from({ length: 200 }, () => randomDoc(r));
+    let compared = 0;
+    for (let i = 0; i < 300; i++) {
+      const filter = randomFilter(r);
+      const fast = compileFastFilter(filter);
+      if (!fast) continue;
+      const q = new Query(filter, {});
+      for (const d of docs) expect([filter, d, fast(d)]).toEqual([filter, d, q.test(d)]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(250);
+  });
+
+  it('declines filters it cannot evaluate exactly', () => {
+    expect(compileFastFilter({ a: /x/ })).toBeUndefined();
+    expect(compileFastFilter({ $or: [{ a: 1 }] })).toBeUndefined();
+    expect(compileFastFilter({ a: { $elemMatch: { b: 1 } } })).toBeUndefined();
+    expect(compileFastFilter({ a: [1, 2] })).toBeUndefined();
+    expect(compileFastFilter({ a: { $gt: null } })).toBeUndefined();
+  });
+});
+
+describe('fast update', () => {
+  it('agrees with mingo on $set, $unset and $inc over nested paths', () => {
+    const base = { _id: 1, a: 1, n: { x: 1, y: 'y' }, s: 'str' };
+    const mods: Document[] = [
+      { $set: { a: 2, 'n.x': 5, 'm.k': 1 } },
+      { $set: { a: 1 } },
+      { $unset: { 'n.y': '', missing: '' } },
+      { $inc: { a: 2, 'n.z': 1 } },
+      { $set: { lock: { owner: 'w', until: new Date(5) } }, $inc: { attempts: 1 } },
+    ];
+    for (const m of mods) {
+      const fastDoc = structuredClone(base) as Document;
+      const fastChanged = tryFastUpdate(fastDoc, m);
+      expect(fastChanged).toBeDefined();
+      const viaApply = applyUpdate(base, m);
+      expect(fastDoc).toEqual(viaApply.doc);
+      expect(fastChanged).toBe(viaApply.changed);
+    }
+  });
+
+  it('leaves array paths, positional operators and bad $inc to mingo', () => {
+    expect(tryFastUpdate({ a: [1] }, { $set: { 'a.0': 2 } })).toBeUndefined();
+    expect(tryFastUpdate({ a: [1] }, { $set: { 'a.$': 2 } })).toBeUndefined();
+    expect(tryFastUpdate({ a: 's' }, { $inc: { a: 1 } })).toBeUndefined();
+    expect(tryFastUpdate({ a: {} }, { $set: { a: 1, 'a.b': 2 } })).toBeUndefined();
+    // Where mingo would silently skip, MongoDB fails: TypeMismatch (14) and BadValue (2).
+    expect(() => applyUpdate({ _id: 1, a: 's' }, { $inc: { a: 1 } })).toThrow(
+      expect.objectContaining({ code: 14 }),
+    );
+    expect(() => applyUpdate({ _id: 1, a: 's' }, { $push: { a: 1 } })).toThrow(
+      expect.objectContaining({ code: 2 }),
+    );
+  });
+});
