@@ -206,7 +206,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       const resp = (await this.send(pdu, this.options.responseTimeoutMs, true, (r) => {
         // Synchronously, so a deliver_sm right behind the bind_resp already finds us bound.
         if (r.commandStatus === CommandStatus.ESME_ROK && r.command === responseCommand(command)) {
-          this.becomeBound(command, (r as ResponseOf<BindCommand>).systemId);
+          this.enterBound(command, (r as ResponseOf<BindCommand>).systemId);
+          this.emitBound(command);
         }
       })) as ResponseOf<C>;
       if (resp.commandStatus !== CommandStatus.ESME_ROK) {
@@ -409,10 +410,13 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       if (this.currentState !== SessionState.open) return;
       const { commandStatus = CommandStatus.ESME_ROK, systemId = this.options.systemId } =
         typeof decision === 'number' ? { commandStatus: decision } : decision;
-      if (commandStatus === CommandStatus.ESME_ROK) this.becomeBound(pdu.command, pdu.systemId);
+      const ok = commandStatus === CommandStatus.ESME_ROK;
+      if (ok) this.enterBound(pdu.command, pdu.systemId);
       // §4.1.2: sc_interface_version tells a 3.4 ESME which version we speak.
       const tlvs = pdu.interfaceVersion >= SMPP_3_4 ? { scInterfaceVersion: SMPP_3_4 } : undefined;
       this.writePdu(buildResponse(pdu, { commandStatus, systemId, tlvs }));
+      // Only after bind_resp is written, so whatever a 'bound' listener sends follows it on the wire.
+      if (ok) this.emitBound(pdu.command);
     };
     const request: BindRequest = {
       pdu,
@@ -508,11 +512,15 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   // ---- state changes ----
 
-  private becomeBound(command: BindCommand, systemId: string): void {
+  private enterBound(command: BindCommand, systemId: string): void {
     this.currentState = BIND_STATE[command];
     this.peerSystemId = systemId;
     this.timers.bound();
-    this.emitSafely('bound', { command, state: this.currentState, systemId });
+  }
+
+  private emitBound(command: BindCommand): void {
+    if (!isBound(this.currentState)) return;
+    this.emitSafely('bound', { command, state: this.currentState, systemId: this.peerSystemId ?? '' });
   }
 
   private enterUnbinding(initiator: 'local' | 'peer'): void {

@@ -104,6 +104,15 @@ describe('SMSC session receiving ESME requests', () => {
     expect(session.state).toBe('bound_tx');
   });
 
+  it('writes bind_resp before anything a bound listener sends', async () => {
+    const { session, peer } = setup('smsc');
+    session.on('bound', () => {
+      void session.request({ command: 'deliver_sm', sourceAddr: 'first' }).catch(() => {});
+    });
+    await bindRawEsme(session, peer, 'bind_receiver');
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm', sourceAddr: 'first' });
+  });
+
   it('refuses a bind with ESME_RBINDFAIL when no bind listener decides', async () => {
     const { session, peer } = setup('smsc');
     peer.send({ command: 'bind_transceiver', systemId: 'x', sequenceNumber: 5 });
