@@ -158,17 +158,23 @@ export async function claimMore(
   };
   const candidates = await ctx.cols.sms.find(base, { sort: DESTINATION_ORDER, limit: MAX_BATCH }).toArray();
   const others = candidates.filter((m) => m._id !== first._id);
-  const releasedFirst = candidates.length === MAX_BATCH && !candidates.some((m) => m._id === first._id);
-  // Whether the CAS applies or not, we no longer hold `first` after this.
+  // `first` may be missing because older messages fill the batch (release it), or because a holder
+  // before us took it over while we raced for the destination (then it is not ours to deliver).
+  const firstHeld = candidates.find((m) => m._id === first._id)?.lock?.token === opts.token;
+  const releasedFirst = !firstHeld && candidates.length === MAX_BATCH;
   if (releasedFirst) await releaseOne(ctx, first, opts.token, opts.owner);
-  const keepFirst = !releasedFirst;
+  const keepFirst = firstHeld;
   const want = keepFirst ? others.slice(0, MAX_BATCH - 1) : others;
   if (want.length === 0) return { batch: keepFirst ? [first] : [], releasedFirst };
 
   const update = claimUpdate(ctx, opts);
+  // No due-time condition here: a candidate released by a loser since our find is still ours to
+  // take (we hold the destination), and `rev` keeps out one replaced since.
   const r = await ctx.cols.sms.updateMany(
     {
-      $and: [{ $or: want.map((m) => ({ _id: m._id, rev: m.rev })) }, base],
+      $or: want.map((m) => ({ _id: m._id, rev: m.rev })),
+      destMsisdn: first.destMsisdn,
+      state: { $in: [SmsState.queued, SmsState.delivering] },
     } as Filter<SmsRecord>,
     update,
   );
@@ -201,7 +207,15 @@ async function releaseOne(
   const r = await ctx.cols.sms.updateOne(
     { _id: message._id, 'lock.token': token } as Filter<SmsRecord>,
     {
-      $set: { state: SmsState.queued, lock: null, nextAttemptAt: now, updatedAt: now, writeId: token },
+      // Due at once and in its old place: its arrival time is in the past on every worker's clock,
+      // whereas `now` here may be ahead of the clock of the destination holder about to look for it.
+      $set: {
+        state: SmsState.queued,
+        lock: null,
+        nextAttemptAt: message.arrivedAt,
+        updatedAt: now,
+        writeId: token,
+      },
       $push: {
         history: {
           $each: [
