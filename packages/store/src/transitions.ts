@@ -53,6 +53,7 @@ type Built = {
   update: UpdateFilter<SmsRecord>;
   after: SmsRecord;
   event: NewEvent;
+  writeId: string;
 };
 
 /** One conditional write per outcome: the filter holds the fencing token. */
