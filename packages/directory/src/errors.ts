@@ -1,0 +1,40 @@
+/** Stable error codes of @smsc/directory. A test checks that they are unique and documented here. */
+export const DirectoryErrorCode = {
+  /** An account or route in the configuration failed validation; the message names the field. */
+  invalidConfig: 'SMSC_DIRECTORY_INVALID_CONFIG',
+  /** A stored password hash is not in the `scrypt$...` format this package writes. */
+  badPasswordHash: 'SMSC_DIRECTORY_BAD_PASSWORD_HASH',
+} as const;
+export type DirectoryErrorCode = (typeof DirectoryErrorCode)[keyof typeof DirectoryErrorCode];
+
+export class DirectoryError extends Error {
+  readonly code: DirectoryErrorCode;
+  constructor(code: DirectoryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DirectoryError';
+    this.code = code;
+  }
+}
+
+export class InvalidDirectoryConfigError extends DirectoryError {
+  /** The path of the bad field, e.g. `accounts[1].throughput`. */
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(DirectoryErrorCode.invalidConfig, `${field}: ${problem}`);
+    this.name = 'InvalidDirectoryConfigError';
+    this.field = field;
+  }
+}
+
+export class BadPasswordHashError extends DirectoryError {
+  constructor(systemId: string) {
+    super(DirectoryErrorCode.badPasswordHash, `the stored password hash of account ${systemId} is malformed`);
+    this.name = 'BadPasswordHashError';
+  }
+}
+
+export const directoryErrorClasses = [
+  DirectoryError,
+  InvalidDirectoryConfigError,
+  BadPasswordHashError,
+] as const;
