@@ -78,6 +78,11 @@ function unsuccessSmesSize(v: unknown, field: string): number {
 
 function tlvValueSize(spec: TlvSpec, v: unknown): number {
   const name = spec.name;
+  const structured =
+    spec.kind === TlvKind.networkErrorCode ||
+    spec.kind === TlvKind.callbackNum ||
+    spec.kind === TlvKind.callbackNumAtag;
+  if (structured && (typeof v !== 'object' || v === null)) fail(`${name} must be an object`, name);
   let len: number;
   switch (spec.kind) {
     case TlvKind.int1:
@@ -104,8 +109,9 @@ function tlvValueSize(spec: TlvSpec, v: unknown): number {
       return 3;
     }
     case TlvKind.callbackNum: {
-      const c = v as { numberDigits: string };
-      len = 3 + (c.numberDigits ?? '').length;
+      const digits = (v as { numberDigits: unknown }).numberDigits ?? '';
+      if (typeof digits !== 'string') fail('callbackNum.numberDigits must be a string', name);
+      len = 3 + digits.length;
       break;
     }
     case TlvKind.callbackNumAtag:
@@ -125,6 +131,7 @@ function tlvsSize(tlvs: Loose): number {
     const v = tlvs[key];
     if (v === undefined) continue;
     if (key === 'unknown') {
+      if (!Array.isArray(v)) fail('tlvs.unknown must be an array of {tag, value}', 'unknown');
       for (const u of v as UnknownTlv[]) {
         uint(u.tag, 0xffff, 'unknown.tag');
         const value = bytesOf(u.value, 'unknown.value');

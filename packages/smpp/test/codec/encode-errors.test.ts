@@ -63,3 +63,15 @@ describe('encodePdu errors name the field that does not fit', () => {
     expect(bytes.length).toBe(16);
   });
 });
+
+describe('encodePdu rejects malformed structured TLVs', () => {
+  it('rejects a network_error_code that is not an object', () => {
+    const pdu = createPdu('deliver_sm', { tlvs: { networkErrorCode: 3 as never } });
+    expect(encodeError(pdu).field).toBe('networkErrorCode');
+  });
+
+  it('rejects unknown TLVs that are not a list', () => {
+    const pdu = createPdu('deliver_sm', { tlvs: { unknown: { tag: 1 } as never } });
+    expect(encodeError(pdu).field).toBe('unknown');
+  });
+});
