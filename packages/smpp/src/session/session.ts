@@ -26,6 +26,7 @@ import {
   SmppInvalidStateError,
   SmppProtocolError,
   SmppSessionClosedError,
+  SmppTimeoutError,
 } from './errors.ts';
 import {
   type ApplicationRequest,
@@ -97,7 +98,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private handlingInbox = false;
   /** Sequence numbers of the peer's requests the application has not answered yet. */
   private readonly inbound = new Set<number>();
-  private inboundIdle: (() => void) | undefined;
+  private readonly inboundIdle = new Set<() => void>();
   private readonly writer: FrameWriter;
   private readonly timers: SessionTimers;
   private enquireOutstanding = false;
@@ -562,7 +563,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (this.inbound.size === 0) return Promise.resolve();
     return withTimeout(
       new Promise<void>((resolve) => {
-        this.inboundIdle = resolve;
+        this.inboundIdle.add(resolve);
       }),
       timeoutMs,
     );
@@ -570,8 +571,13 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   private inboundAnswered(sequenceNumber: number): void {
     this.inbound.delete(sequenceNumber);
-    if (this.inbound.size === 0) this.inboundIdle?.();
+    if (this.inbound.size === 0) this.releaseInboundIdle();
     if (!this.handlingInbox) this.handleInbox();
+  }
+
+  private releaseInboundIdle(): void {
+    for (const resolve of this.inboundIdle) resolve();
+    this.inboundIdle.clear();
   }
 
   // ---- keepalive (§7.2) ----
@@ -586,7 +592,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       },
       (error: Error) => {
         this.enquireOutstanding = false;
-        if (this.currentState !== SessionState.closed) this.finish(CloseReason.enquireLinkTimeout, error);
+        // Only silence means the link is gone; a peer that nacks enquire_link is still there.
+        if (error instanceof SmppTimeoutError) this.finish(CloseReason.enquireLinkTimeout, error);
+        else if (!(error instanceof SmppSessionClosedError)) this.report(error);
       },
     );
   }
@@ -602,7 +610,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.writer.stop();
     this.inbox.length = 0;
     this.inbound.clear();
-    this.inboundIdle?.();
+    this.releaseInboundIdle();
     this.window.failAll(new SmppSessionClosedError(reason, error ? { cause: error } : undefined));
     if (error) this.report(error);
     const stream = this.stream;

@@ -75,6 +75,19 @@ describe('enquire_link keepalive (§7.2 enquire_link_timer)', () => {
     expect(session.state).toBe('closed');
     expect(closedWith()).toMatchObject({ reason: 'enquire_link_timeout', clean: false });
   });
+
+  it('stays up when the peer answers enquire_link with generic_nack: it is alive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { session, peer, closedWith } = setup({ role: 'esme', enquireLinkIntervalMs: 1000 });
+    await bindEsmeSession(session, peer, 'bind_transceiver');
+    await vi.advanceTimersByTimeAsync(1000);
+    const ping = await peer.nextOf('enquire_link');
+    peer.send({ command: 'generic_nack', commandStatus: 3, sequenceNumber: ping.sequenceNumber });
+    peer.send({ command: 'enquire_link', sequenceNumber: 77 });
+    await peer.nextOf('enquire_link_resp');
+    expect(session.state).toBe('bound_trx');
+    expect(closedWith()).toBeUndefined();
+  });
 });
 
 describe('inactivity timer (§7.2)', () => {
