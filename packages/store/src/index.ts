@@ -30,6 +30,12 @@ export { createMetrics, type Labels, type Metrics } from './metrics.ts';
 export { type MigrateOptions, type MigrateResult, migrate, SCHEMA_VERSION } from './migrate.ts';
 export { normaliseMsisdn } from './msisdn.ts';
 export { type PayloadInput, type QueueInput, receiptFromRegisteredDelivery } from './queue.ts';
+export {
+  type BatchQueue,
+  type BatchQueueOptions,
+  createBatchQueue,
+  type QueueManyResult,
+} from './queue-many.ts';
 export { RECEIPT_ID_SUFFIX, receiptTarget } from './receipts.ts';
 export {
   ACTIVE_STATES,

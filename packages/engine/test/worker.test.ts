@@ -1,0 +1,133 @@
+import { createStore, SmsState, type Store } from '@smsc/store';
+import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DeliveryResult,
+  DuplicateTargetError,
+  InvalidWorkerStateError,
+  type Outlet,
+  Worker,
+} from '../src/index.ts';
+import { eventually, message, scriptedOutlet } from './helpers.ts';
+
+describe('worker', () => {
+  let mongo: TestMongo;
+  let store: Store;
+  beforeAll(async () => {
+    mongo = await useTestMongo();
+    store = createStore({ db: await mongo.db() });
+    await store.migrate();
+  });
+  afterAll(() => mongo.close());
+
+  it('wakes on the event of a message queued while it idles, without being poked', async () => {
+    const outlet = scriptedOutlet(() => ({ status: 'delivered' }));
+    const states: string[] = [];
+    const w = new Worker({
+      store,
+      outlets: [outlet],
+      scanIntervalMs: 600_000,
+      tail: { maxAwaitTimeMS: 200 },
+    });
+    w.on('state', (s: string) => states.push(s));
+    await w.start();
+    expect(w.state).toBe('running');
+    const m = await store.queue(message('6001'));
+    await eventually(async () => (await store.get(m._id))?.state === SmsState.delivered, 5000);
+    await w.close();
+    expect(states).toEqual(['starting', 'running', 'draining', 'stopped']);
+  });
+
+  it('claims only the targets its outlets declare', async () => {
+    const outlet = scriptedOutlet(() => ({ status: 'delivered' }));
+    const other = await store.queue(message('6002', { target: 'http:elsewhere' }));
+    const w = new Worker({ store, outlets: [outlet], tail: false });
+    await w.start();
+    await w.whenIdle();
+    expect((await store.get(other._id))?.state).toBe(SmsState.queued);
+    await w.close();
+  });
+
+  it('drains: stops claiming, lets the batch in flight finish and record, then stops', async () => {
+    let finish: (r: DeliveryResult[]) => void = () => undefined;
+    let called = false;
+    const slow: Outlet = {
+      name: 'slow',
+      targets: ['test'],
+      deliver(_d, messages) {
+        called = true;
+        return new Promise((resolve) => {
+          finish = () => resolve(messages.map(() => ({ status: 'delivered' })));
+        });
+      },
+    };
+    const m = await store.queue(message('6003'));
+    const w = new Worker({ store, outlets: [slow], tail: false });
+    await w.start();
+    await eventually(() => called);
+    const drained = w.drain({ timeoutMs: 5000 });
+    expect(w.state).toBe('draining');
+    const later = await store.queue(message('6004'));
+    finish([]);
+    await drained;
+    expect(w.state).toBe('stopped');
+    expect((await store.get(m._id))?.state).toBe(SmsState.delivered);
+    expect((await store.get(later._id))?.state).toBe(SmsState.queued);
+    // close() after stop is the same promise, and starting again is refused.
+    expect(w.close()).toBe(w.stop());
+    await expect(w.start()).rejects.toBeInstanceOf(InvalidWorkerStateError);
+  });
+
+  it('stop aborts the outlet signal and records what the outlet answers', async () => {
+    const m = await store.queue(message('6005'));
+    let aborted = false;
+    const listening: Outlet = {
+      name: 'listening',
+      targets: ['test'],
+      deliver(_d, messages, { signal }) {
+        return new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve(messages.map(() => ({ status: 'temporary', error: 'stopped', retryAfterMs: 0 })));
+          });
+        });
+      },
+    };
+    const w = new Worker({ store, outlets: [listening], tail: false });
+    await w.start();
+    await eventually(async () => (await store.get(m._id))?.state === SmsState.delivering);
+    await w.stop();
+    expect(aborted).toBe(true);
+    expect(await store.get(m._id)).toMatchObject({
+      state: SmsState.queued,
+      lastError: 'stopped',
+      lock: null,
+    });
+    expect(await store.collections.locks.countDocuments({ _id: '6005' })).toBe(0);
+  });
+
+  it('treats an outlet that throws as a temporary failure of its batch', async () => {
+    const m = await store.queue(message('6006'));
+    const broken: Outlet = {
+      name: 'broken',
+      targets: ['test'],
+      async deliver() {
+        throw new Error('connection refused');
+      },
+    };
+    const w = new Worker({ store, outlets: [broken], tail: false });
+    await w.start();
+    await w.whenIdle();
+    await w.close();
+    expect(await store.get(m._id)).toMatchObject({
+      state: SmsState.queued,
+      attempts: 1,
+      lastError: 'connection refused',
+    });
+  });
+
+  it('refuses two outlets for one target', () => {
+    const o = scriptedOutlet(() => ({ status: 'delivered' }));
+    expect(() => new Worker({ store, outlets: [o, o] })).toThrow(DuplicateTargetError);
+  });
+});
