@@ -179,7 +179,7 @@ export class Collection {
       );
     }
     const keys = this.indexes.map((idx) => idx.keysFor(doc));
-    this.#checkUnique(doc, keys);
+    this.#checkUnique(keys);
     this.#nextId++;
     this.indexes.forEach((idx, i) => {
       idx.add(rec, keys[i]);
@@ -197,7 +197,7 @@ export class Collection {
   /** Swaps in an updated document after checking every unique index first. */
   replace(rec: Rec, next: Document): void {
     const keys = this.indexes.map((idx) => idx.keysFor(next));
-    this.#checkUnique(next, keys, rec);
+    this.#checkUnique(keys, rec);
     const old = rec.doc;
     this.indexes.forEach((idx, i) => {
       idx.remove(rec, old);
@@ -218,13 +218,12 @@ export class Collection {
     if (this.capped) this.dataSize -= rec.size;
   }
 
-  #checkUnique(doc: Document, keys: (unknown[][] | null)[], self?: Rec): void {
+  #checkUnique(keys: (unknown[][] | null)[], self?: Rec): void {
     this.indexes.forEach((idx, i) => {
       if (!idx.unique && idx.name !== '_id_') return;
       const clash = idx.findConflict(keys[i]!, self);
       if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
     });
-    void doc;
   }
 
   // MongoDB removes the oldest documents while the data size exceeds `size` or the count `max`.

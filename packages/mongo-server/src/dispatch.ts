@@ -30,9 +30,10 @@ export async function runCommand(
   const name = Object.keys(ctx.cmd)[0] ?? '';
   try {
     // Transactions would need snapshot isolation and rollback; refuse them rather than fake them.
+    // Not IllegalOperation (20): the driver rewrites 20 on a write as "retryable writes unsupported".
     if (ctx.cmd.startTransaction === true || ctx.cmd.autocommit === false || TRANSACTION_COMMANDS.has(name)) {
       throw new MongoCommandError(
-        'IllegalOperation',
+        'OperationNotSupportedInTransaction',
         'Transactions are not supported by the in-memory test server',
       );
     }
