@@ -245,6 +245,9 @@ function readTlvValue(buf: FastBuffer, off: number, len: number, spec: TlvSpec):
 function readTlvs(buf: FastBuffer, off: number, end: number): number {
   let tlvs: Loose | undefined;
   let unknown: UnknownTlv[] | undefined;
+  let unknownPositions: number[] | undefined;
+  let count = 0; // TLVs read so far
+  let lastKnown = -1; // position of the last known TLV
   while (off < end) {
     if (end - off < 4) return failAt(S.ESME_RINVOPTPARSTREAM, `${end - off} stray octets after the last TLV`);
     const tag = (buf[off]! << 8) | buf[off + 1]!;
@@ -257,8 +260,11 @@ function readTlvs(buf: FastBuffer, off: number, end: number): number {
     if (spec === undefined) {
       // Unknown tags are kept byte-exactly (§5.3: receivers ignore what they do not support).
       unknown ??= [];
+      unknownPositions ??= [];
       unknown.push({ tag, value: buf.subarray(off, off + len) });
+      unknownPositions.push(count);
     } else {
+      lastKnown = count;
       if (len < spec.min || len > spec.max) {
         return failAt(S.ESME_RINVPARLEN, `TLV ${spec.name} length ${len}, allowed ${spec.min}..${spec.max}`);
       }
@@ -271,8 +277,13 @@ function readTlvs(buf: FastBuffer, off: number, end: number): number {
       tlvs[spec.name] = value;
     }
     off += len;
+    count++;
   }
   if (unknown !== undefined) {
+    // Positions matter only for unknown TLVs that known ones follow; the rest simply go last.
+    for (let i = 0; i < unknown.length; i++) {
+      if (unknownPositions![i]! < lastKnown) unknown[i]!.position = unknownPositions![i]!;
+    }
     tlvs ??= {};
     tlvs.unknown = unknown;
   }

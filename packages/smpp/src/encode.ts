@@ -12,6 +12,7 @@ type Loose = Record<string, unknown>;
 
 const HEADER = 16;
 const MAX_SHORT_MESSAGE = 254; // §5.2.22
+const EMPTY = Buffer.alloc(0);
 
 function fail(message: string, field?: string): never {
   throw new SmppEncodeError(message, field);
@@ -46,8 +47,6 @@ function bytesOf(value: unknown, field: string): Buffer {
   if (!(value instanceof Uint8Array)) fail(`${field} must be a Buffer`, field);
   return value as Buffer;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function shortMessageSize(v: unknown): number {
   const sm = bytesOf(v, 'shortMessage');
@@ -328,10 +327,31 @@ function writeTlvValue(buf: Buffer, off: number, spec: TlvSpec, v: unknown): num
   return off;
 }
 
+function writeUnknownTlv(buf: Buffer, off: number, u: UnknownTlv): number {
+  buf[off] = u.tag >>> 8;
+  buf[off + 1] = u.tag;
+  buf[off + 2] = u.value.length >>> 8;
+  buf[off + 3] = u.value.length;
+  buf.set(u.value, off + 4);
+  return off + 4 + u.value.length;
+}
+
+/**
+ * Known TLVs in property order, unknown ones after them in list order, except that an unknown TLV
+ * with a `position` (set by the decoder when it sat between known ones) goes back to that place,
+ * so decoding then encoding gives back the same octets.
+ */
 function writeTlvs(buf: Buffer, off: number, tlvs: Loose): number {
+  const unknown = (tlvs.unknown as UnknownTlv[] | undefined) ?? [];
+  let next = 0; // the next unknown TLV to write
+  let written = 0; // TLVs written so far, the position of the next one
   for (const key in tlvs) {
     const v = tlvs[key];
     if (v === undefined || key === 'unknown') continue;
+    while (next < unknown.length && (unknown[next]!.position ?? Number.POSITIVE_INFINITY) <= written) {
+      off = writeUnknownTlv(buf, off, unknown[next++]!);
+      written++;
+    }
     const spec = tlvByName.get(key)!;
     const start = off;
     buf[off] = spec.tag >>> 8;
@@ -340,18 +360,9 @@ function writeTlvs(buf: Buffer, off: number, tlvs: Loose): number {
     const len = off - start - 4;
     buf[start + 2] = len >>> 8;
     buf[start + 3] = len;
+    written++;
   }
-  const unknown = tlvs.unknown as UnknownTlv[] | undefined;
-  if (unknown !== undefined) {
-    for (const u of unknown) {
-      buf[off] = u.tag >>> 8;
-      buf[off + 1] = u.tag;
-      buf[off + 2] = u.value.length >>> 8;
-      buf[off + 3] = u.value.length;
-      buf.set(u.value, off + 4);
-      off += 4 + u.value.length;
-    }
-  }
+  while (next < unknown.length) off = writeUnknownTlv(buf, off, unknown[next++]!);
   return off;
 }
 

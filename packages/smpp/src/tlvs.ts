@@ -111,8 +111,12 @@ export type CallbackNum = {
 };
 /** callback_num_atag (§5.3.2.38): data coding of the display characters, and those characters. */
 export type CallbackNumAtag = { dataCoding: number; displayCharacters: Buffer };
-/** A TLV whose tag SMPP 3.4 does not define, kept byte-exactly. */
-export type UnknownTlv = { tag: number; value: Buffer };
+/**
+ * A TLV whose tag SMPP 3.4 does not define, kept byte-exactly. `position` is its index among all
+ * the PDU's TLVs on the wire, set by the decoder only when known TLVs follow it, so that encoding
+ * puts it back in place; without it, unknown TLVs are encoded after the known ones.
+ */
+export type UnknownTlv = { tag: number; value: Buffer; position?: number };
 
 type ValueOf<Kd> = Kd extends typeof K.int1 | typeof K.int2 | typeof K.int4
   ? number
@@ -132,7 +136,7 @@ type ValueOf<Kd> = Kd extends typeof K.int1 | typeof K.int2 | typeof K.int4
 
 /**
  * Optional parameters of a PDU. Known TLVs are encoded in property order, then `unknown` in its
- * order; a decoded PDU lists them in wire order.
+ * order (see UnknownTlv.position); a decoded PDU lists them in wire order.
  */
 export type Tlvs = { [D in TlvDef as D['name']]?: ValueOf<D['kind']> } & { unknown?: UnknownTlv[] };
 

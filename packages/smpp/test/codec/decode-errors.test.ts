@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandId, CommandStatus, decodePdu, SmppDecodeError } from '../../src/index.ts';
+import { CommandId, CommandStatus, decodePdu, encodePdu, SmppDecodeError } from '../../src/index.ts';
 import { hex } from '../fixtures/hex.ts';
 
 /** A PDU with a correct header around `body`, so only the body is at fault. */
@@ -208,18 +208,31 @@ describe('decodePdu leniency', () => {
     expect(decoded).toMatchObject({ messageId: '12', commandStatus: S.ESME_RSUBMITFAIL });
   });
 
-  it('keeps unknown TLVs byte-exactly and in order, after the known ones', () => {
-    const decoded = decodePdu(
-      pdu('submit_sm', 32, submitWith(hex`00 1501 0001 aa 0204 0002 0007 1500 0000 1502 0002 bbcc`)),
+  it('keeps unknown TLVs byte-exactly, and where they sat among known ones', () => {
+    const frame = pdu(
+      'submit_sm',
+      32,
+      submitWith(hex`00 1501 0001 aa 0204 0002 0007 1500 0000 1502 0002 bbcc`),
     );
+    const decoded = decodePdu(frame);
     expect(decoded.tlvs).toEqual({
       userMessageReference: 7,
       unknown: [
-        { tag: 0x1501, value: Buffer.from([0xaa]) },
+        { tag: 0x1501, value: Buffer.from([0xaa]), position: 0 },
         { tag: 0x1500, value: Buffer.alloc(0) },
         { tag: 0x1502, value: Buffer.from([0xbb, 0xcc]) },
       ],
     });
+    expect(encodePdu(decoded).equals(frame)).toBe(true);
+  });
+
+  it('encodes unknown TLVs without a position after the known ones', () => {
+    const decoded = decodePdu(pdu('submit_sm', 34, submitWith(hex`00 1501 0001 aa 0204 0002 0007`)));
+    delete decoded.tlvs?.unknown?.[0]?.position;
+    const reordered = encodePdu(decoded);
+    expect(reordered.subarray(reordered.length - 11).toString('hex')).toBe(
+      '020400020007' + '150100' + '01aa',
+    );
   });
 
   it('keeps octets 0x80-0xFF of C-strings as latin1 characters', () => {
