@@ -1,0 +1,106 @@
+import type { DeliveryContext, DeliveryResult, Outlet } from '@smsc/engine';
+import type { SessionRegistry } from '@smsc/inserter';
+import type { SmppSession } from '@smsc/smpp';
+import type { SmsRecord } from '@smsc/store';
+import { toDeliverSm } from './deliver-sm.ts';
+import { resultForError, resultForStatus, resultForUnsent } from './results.ts';
+import { esmeTarget } from './targets.ts';
+
+export type EsmeOutletOptions = {
+  accountId: string;
+  registry: Pick<SessionRegistry, 'receivers'>;
+  /** Wait for each deliver_sm_resp. Default: the session's own response timeout (60 s). */
+  responseTimeoutMs?: number;
+  /** When the account has no receiving bind at the moment of delivery, try again after this. Default 1000 ms. */
+  noReceiverRetryMs?: number;
+};
+
+/** The least busy session: fewest requests outstanding and queued; the oldest bind on a tie. */
+function pickSession(sessions: readonly SmppSession[]): SmppSession | undefined {
+  let best: SmppSession | undefined;
+  let load = Number.POSITIVE_INFINITY;
+  for (const s of sessions) {
+    const o = s.outstanding;
+    const l = o.requests + o.queued;
+    if (l < load) {
+      best = s;
+      load = l;
+    }
+  }
+  return best;
+}
+
+/**
+ * Delivers one account's messages (and the receipts it is owed) to its receiving binds on this
+ * process. A batch goes over one session, one deliver_sm at a time, so the ESME sees them in order;
+ * the first one not delivered stops the batch (a final refusal does not: nothing waits behind it).
+ */
+export class EsmeOutlet implements Outlet {
+  readonly name: string;
+  readonly targets: readonly string[];
+  readonly accountId: string;
+  readonly #registry: Pick<SessionRegistry, 'receivers'>;
+  readonly #timeoutMs: number | undefined;
+  readonly #noReceiverRetryMs: number;
+
+  constructor(options: EsmeOutletOptions) {
+    this.accountId = options.accountId;
+    this.name = esmeTarget(options.accountId);
+    this.targets = [this.name];
+    this.#registry = options.registry;
+    this.#timeoutMs = options.responseTimeoutMs;
+    this.#noReceiverRetryMs = options.noReceiverRetryMs ?? 1000;
+  }
+
+  async deliver(
+    destination: string,
+    messages: readonly SmsRecord[],
+    context: DeliveryContext,
+  ): Promise<DeliveryResult[]> {
+    const session = pickSession(this.#registry.receivers(this.accountId));
+    if (!session) {
+      // The last receiver left between the claim and now: not an attempt, the message just waits.
+      context.logger.info({ accountId: this.accountId }, 'no receiving bind for the account');
+      return messages.map(() => ({ status: 'throttled', retryAfterMs: this.#noReceiverRetryMs }));
+    }
+    const log = context.logger.child({ sessionId: session.id, systemId: this.accountId });
+    const results: DeliveryResult[] = [];
+    let blocker: DeliveryResult | undefined;
+    for (const message of messages) {
+      if (blocker) {
+        results.push(resultForUnsent(blocker));
+        continue;
+      }
+      if (context.signal.aborted) {
+        blocker = { status: 'temporary', error: 'not sent: delivery stopped', errorClass: 'esme-order' };
+        results.push(blocker);
+        continue;
+      }
+      const result = await this.#sendOne(session, message, log);
+      results.push(result);
+      if (result.status === 'temporary' || result.status === 'throttled') blocker = result;
+    }
+    log.debug({ destMsisdn: destination, results: results.map((r) => r.status) }, 'batch delivered');
+    return results;
+  }
+
+  async #sendOne(
+    session: SmppSession,
+    message: SmsRecord,
+    log: DeliveryContext['logger'],
+  ): Promise<DeliveryResult> {
+    try {
+      const resp = await session.request(
+        toDeliverSm(message),
+        this.#timeoutMs !== undefined ? { timeoutMs: this.#timeoutMs } : {},
+      );
+      const result = resultForStatus(resp.commandStatus);
+      if (result.status !== 'delivered')
+        log.info({ messageId: message._id, commandStatus: resp.commandStatus }, 'deliver_sm refused');
+      return result;
+    } catch (error) {
+      log.info({ messageId: message._id, err: error }, 'deliver_sm failed');
+      return resultForError(error);
+    }
+  }
+}
