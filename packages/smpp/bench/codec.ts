@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { decodePdu } from '../src/decode.ts';
 import { encodePdu } from '../src/encode.ts';
+import { PduFramer } from '../src/framer.ts';
 import type { PduOf } from '../src/types.ts';
 
 type NodeSmppPdu = { toBuffer(): Buffer };
@@ -97,6 +98,13 @@ for (let i = 0; i < COUNT; i++) {
   }
 }
 
+// The same PDUs as one TCP-like byte stream in 64 KiB chunks, for the framer line.
+const streamChunks: Buffer[] = [];
+{
+  const stream = Buffer.concat(frames);
+  for (let off = 0; off < stream.length; off += 65536) streamChunks.push(stream.subarray(off, off + 65536));
+}
+
 let sink = 0;
 
 /** Runs `op` over the PDUs for about ROUND_MS, returns PDUs per second. */
@@ -108,6 +116,20 @@ function measure(op: (i: number) => number): number {
   while (now < deadline) {
     for (let i = 0; i < COUNT; i++) sink += op(i);
     done += COUNT;
+    now = process.hrtime.bigint();
+  }
+  return (done * 1e9) / Number(now - start);
+}
+
+/** PduFramer over the whole stream: framing plus decoding, PDUs per second. */
+function measureFramer(): number {
+  let done = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(ROUND_MS) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    const framer = new PduFramer();
+    for (const chunk of streamChunks) done += framer.push(chunk).length;
     now = process.hrtime.bigint();
   }
   return (done * 1e9) / Number(now - start);
@@ -133,8 +155,10 @@ const results = Object.fromEntries(Object.keys(ops).map((name) => [name, [] as n
   OpName,
   number[]
 >;
+const framerResults: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of Object.keys(ops) as OpName[]) results[name].push(measure(ops[name]));
+  framerResults.push(measureFramer());
 }
 
 function median(values: number[]): number {
@@ -165,6 +189,9 @@ console.log(
 );
 console.log(
   `decode, binary data_coding (no text conversion on either side)  ours ${fmt(m.oursDecodeBinary)}/s  node-smpp ${fmt(m.nodeDecodeBinary)}/s  x${ratio(m.oursDecodeBinary, m.nodeDecodeBinary)}`,
+);
+console.log(
+  `framer  ours ${fmt(Math.round(median(framerResults)))}/s  (64 KiB chunks of the same stream, decoded)`,
 );
 if (sink === 0) console.log('(sink)');
 console.log(
