@@ -80,7 +80,13 @@ export class Collection {
     const match = compileFilter(filter);
     const hint = this.#resolveHint(opts.hint);
     const sort = opts.sort && Object.keys(opts.sort).length > 0 ? opts.sort : undefined;
-    const plan = planQuery(filter ?? {}, sort, this.indexes, hint);
+    // A {$natural: ±1} hint forces a collection scan in that direction.
+    const natural = isPlainObject(opts.hint) && '$natural' in opts.hint ? Number(opts.hint.$natural) : 0;
+    let plan = planQuery(filter ?? {}, sort, this.indexes, hint);
+    if (natural !== 0) {
+      const sortIsNatural = !sort || (Object.keys(sort).length === 1 && '$natural' in sort);
+      plan = { kind: 'collscan', reverse: natural < 0, sorted: sortIsNatural };
+    }
     const skip = opts.skip ?? 0;
     const want = opts.limit && opts.limit > 0 ? skip + opts.limit : Number.POSITIVE_INFINITY;
     const out: Rec[] = [];

@@ -37,6 +37,7 @@ export async function runCommand(
         'Transactions are not supported by the in-memory test server',
       );
     }
+    refuseUnsupportedOptions(name, ctx.cmd);
     const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
     return await handler(ctx);
@@ -49,6 +50,38 @@ export async function runCommand(
       return new MongoCommandError('InternalError', `${name}: ${(err as Error).message}`, {}, err).toReply();
     }
     return toCommandError(err).toReply();
+  }
+}
+
+// Options that would change results if ignored: refuse them loudly instead of answering wrongly.
+const UNSUPPORTED_CREATE = [
+  'viewOn',
+  'pipeline',
+  'timeseries',
+  'clusteredIndex',
+  'validator',
+  'changeStreamPreAndPostImages',
+  'encryptedFields',
+];
+
+function refuseUnsupportedOptions(name: string, cmd: Document): void {
+  const statements = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray).flat() as Document[];
+  if (
+    cmd.collation !== undefined ||
+    statements.some((s) => s && typeof s === 'object' && s.collation !== undefined)
+  ) {
+    throw new MongoCommandError(
+      'CommandNotSupported',
+      `${name}: collation is not supported by the in-memory test server`,
+    );
+  }
+  if (name === 'create') {
+    const bad = UNSUPPORTED_CREATE.find((o) => cmd[o] !== undefined);
+    if (bad)
+      throw new MongoCommandError(
+        'CommandNotSupported',
+        `create: option '${bad}' is not supported by the in-memory test server`,
+      );
   }
 }
 

@@ -68,6 +68,23 @@ describe('server and namespace commands', () => {
     expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, s: 'text' });
   });
 
+  it('refuses collation, views and validators on the in-memory server instead of ignoring them', async (ctx) => {
+    // A real server supports all three.
+    if (mongo.kind !== 'memory') ctx.skip();
+    await expect(
+      db
+        .collection('c')
+        .find({}, { collation: { locale: 'fr' } })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 115 });
+    await expect(db.createCollection('v', { viewOn: 'c', pipeline: [] })).rejects.toMatchObject({
+      code: 115,
+    });
+    await expect(db.createCollection('val', { validator: { a: { $exists: true } } })).rejects.toMatchObject({
+      code: 115,
+    });
+  });
+
   it('refuses transactions explicitly on the in-memory server', async (ctx) => {
     // A real replica set runs transactions; only the in-memory server refuses them.
     if (mongo.kind !== 'memory') ctx.skip();
