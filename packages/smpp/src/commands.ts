@@ -171,9 +171,9 @@ export const commands = {
   // §4.8.2
   query_sm_resp: cmd('query_sm_resp', [
     messageId,
-    time('finalDate', S.ESME_RINVMSGLEN), // §5.2.25
+    time('finalDate', S.ESME_RINVMSGLEN), // time format of §7.1
     int1('messageState'), // §5.2.28
-    int1('errorCode'), // §5.2.31
+    int1('errorCode'), // network-specific, §4.8.2
   ]),
   cancel_sm: cmd('cancel_sm', [serviceType, messageId, ...source21, ...dest21]), // §4.9.1
   cancel_sm_resp: cmd('cancel_sm_resp', none, false), // §4.9.2

@@ -241,7 +241,7 @@ function readTlvValue(buf: FastBuffer, off: number, len: number, spec: TlvSpec):
   return undefined;
 }
 
-/** Reads the TLV stream (§3.2.4, §5.3.1) from off to end into st.value (undefined if empty). */
+/** Reads the TLV stream (§5.3.1: tag, length, value) from off to end into st.value (undefined if empty). */
 function readTlvs(buf: FastBuffer, off: number, end: number): number {
   let tlvs: Loose | undefined;
   let unknown: UnknownTlv[] | undefined;
@@ -258,7 +258,7 @@ function readTlvs(buf: FastBuffer, off: number, end: number): number {
     }
     const spec = tlvByTag[tag];
     if (spec === undefined) {
-      // Unknown tags are kept byte-exactly (§5.3: receivers ignore what they do not support).
+      // Unknown tags are kept byte-exactly: SMPP 3.4 asks receivers to ignore, not reject, them.
       unknown ??= [];
       unknownPositions ??= [];
       unknown.push({ tag, value: buf.subarray(off, off + len) });

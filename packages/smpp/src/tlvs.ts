@@ -8,7 +8,7 @@ export const TlvKind = {
   int1: 1,
   int2: 2,
   int4: 3,
-  /** NUL-terminated ASCII; the TLV length counts the NUL (§5.3.2.26). */
+  /** NUL-terminated ASCII; the TLV length counts the NUL (§5.3.2.11-12). */
   cstring: 4,
   octets: 5,
   /** Presence only, no value (alert_on_message_delivery, §5.3.2.41). */
