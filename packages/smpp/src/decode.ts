@@ -225,7 +225,7 @@ function readTlvValue(buf: FastBuffer, off: number, len: number, spec: TlvSpec):
     case TlvKind.octets:
       return buf.subarray(off, off + len);
     case TlvKind.flag:
-      return true;
+      return len === 0 ? true : buf[off];
     case TlvKind.networkErrorCode:
       return { networkType: buf[off]!, errorCode: (buf[off + 1]! << 8) | buf[off + 2]! };
     case TlvKind.callbackNum:

@@ -100,7 +100,9 @@ function tlvValueSize(spec: TlvSpec, v: unknown): number {
       len = bytesOf(v, name).length;
       break;
     case TlvKind.flag:
-      return 0;
+      if (v === true) return 0;
+      uint(v, 0xff, name);
+      return 1;
     case TlvKind.networkErrorCode: {
       const n = v as { networkType: number; errorCode: number };
       uint(n.networkType, 0xff, 'networkErrorCode.networkType');
@@ -295,7 +297,9 @@ function writeTlvValue(buf: Buffer, off: number, spec: TlvSpec, v: unknown): num
       return off + b.length;
     }
     case TlvKind.flag:
-      return off;
+      if (v === true) return off;
+      buf[off] = v as number;
+      return off + 1;
     case TlvKind.networkErrorCode: {
       const n = v as { networkType: number; errorCode: number };
       buf[off] = n.networkType;

@@ -11,7 +11,11 @@ export const TlvKind = {
   /** NUL-terminated ASCII; the TLV length counts the NUL (§5.3.2.11-12). */
   cstring: 4,
   octets: 5,
-  /** Presence only, no value (alert_on_message_delivery, §5.3.2.41). */
+  /**
+   * Presence only, no value (alert_on_message_delivery, §5.3.2.41): `true`. SMPP 5.0 peers (and
+   * node-smpp) send one value octet instead (alert priority 0-3); that form decodes to the number
+   * and encodes back the same way.
+   */
   flag: 6,
   /** network_error_code: network type (1 octet) + error code (2 octets), §5.3.2.31. */
   networkErrorCode: 7,
@@ -40,7 +44,7 @@ function def<const N extends string, const K extends TlvKind>(
 ): { name: N; tag: number; kind: K; min: number; max: number } {
   const fixed = kind === TlvKind.int1 ? 1 : kind === TlvKind.int2 ? 2 : kind === TlvKind.int4 ? 4 : -1;
   if (fixed > 0) return { name, tag, kind, min: fixed, max: fixed };
-  if (kind === TlvKind.flag) return { name, tag, kind, min: 0, max: 0 };
+  if (kind === TlvKind.flag) return { name, tag, kind, min: 0, max: 1 };
   if (kind === TlvKind.networkErrorCode) return { name, tag, kind, min: 3, max: 3 };
   return { name, tag, kind, min: min ?? 0, max: max ?? 0xffff };
 }
@@ -125,7 +129,7 @@ type ValueOf<Kd> = Kd extends typeof K.int1 | typeof K.int2 | typeof K.int4
     : Kd extends typeof K.octets
       ? Buffer
       : Kd extends typeof K.flag
-        ? true
+        ? true | number
         : Kd extends typeof K.networkErrorCode
           ? NetworkErrorCode
           : Kd extends typeof K.callbackNum

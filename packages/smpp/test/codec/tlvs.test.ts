@@ -87,6 +87,14 @@ function sample(kind: number, max: number): { value: unknown; octets: number[] }
   throw new Error(`no sample for kind ${kind}`);
 }
 
+describe('alert_on_message_delivery', () => {
+  it('also takes the one-octet SMPP 5.0 form, as node-smpp sends it, and gives it back unchanged', () => {
+    const bytes = encodePdu(createPdu('submit_sm', { tlvs: { alertOnMessageDelivery: 2 } }));
+    expect([...bytes.subarray(bytes.length - 5)]).toEqual([0x13, 0x0c, 0x00, 0x01, 0x02]);
+    expect(decodePdu(bytes).tlvs).toEqual({ alertOnMessageDelivery: 2 });
+  });
+});
+
 describe('TLV table', () => {
   it('has every SMPP 3.4 TLV of §5.3.2 with its tag, and nothing else', () => {
     expect(Object.fromEntries(tlvTable.map((t) => [t.name, t.tag]))).toEqual(specTags);
