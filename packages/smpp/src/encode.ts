@@ -390,7 +390,8 @@ export function encodePdu(pdu: Pdu): Buffer {
   const status = uint(pdu.commandStatus, 0xffffffff, 'commandStatus');
   const seq = uint(pdu.sequenceNumber, 0xffffffff, 'sequenceNumber');
   const tlvs = pdu.tlvs as Loose | undefined;
-  const withTlvs = spec.tlvs && hasTlvs(tlvs);
+  const withTlvs = hasTlvs(tlvs);
+  if (withTlvs && !spec.tlvs) fail(`${spec.name} has no body, so no optional parameters`, 'tlvs');
   const withBody = status === 0 || !isResponse(spec.id) || withTlvs;
 
   const writer = writers.get(spec)!;

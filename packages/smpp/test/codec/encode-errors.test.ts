@@ -58,6 +58,10 @@ describe('encodePdu errors name the field that does not fit', () => {
     expect(encodeError(createPdu('submit_multi', { destAddresses })).field).toBe('destAddresses');
   });
 
+  it('rejects optional parameters on a command without a body', () => {
+    expect(encodeError(createPdu('enquire_link', { tlvs: { userMessageReference: 1 } })).field).toBe('tlvs');
+  });
+
   it('encodes an error response without a body', () => {
     const bytes = encodePdu(createPdu('submit_sm_resp', { commandStatus: 0x45, messageId: 'ignored' }));
     expect(bytes.length).toBe(16);
