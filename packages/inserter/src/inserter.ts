@@ -1,0 +1,173 @@
+/**
+ * The inserter role: an SMPP server whose sessions authenticate against the directory and whose
+ * submits are answered only once the store has them. It exposes its bound sessions as a
+ * SessionRegistry for the delivery outlet that runs in the same process.
+ */
+import { listenSmpp, type SmppServer, type SmppSession } from '@smsc/smpp';
+import { createBatchQueue } from '@smsc/store';
+import pino, { type Logger } from 'pino';
+import { BoundSessions } from './bound-sessions.ts';
+import type { Connection, InserterContext } from './context.ts';
+import { dispatch } from './dispatch.ts';
+import { InvalidInserterStateError } from './errors.ts';
+import { GroupWriter } from './group-writer.ts';
+import { handleBind } from './handlers/bind.ts';
+import { type InserterConfig, type InserterOptions, resolveInserterConfig } from './options.ts';
+import type { SessionRegistry } from './session-registry.ts';
+import { Throttles } from './throttle.ts';
+
+export const InserterState = {
+  created: 'created',
+  starting: 'starting',
+  listening: 'listening',
+  closing: 'closing',
+  closed: 'closed',
+} as const;
+export type InserterState = (typeof InserterState)[keyof typeof InserterState];
+
+export interface InserterStats {
+  sessions: number;
+  bound: number;
+  inFlight: number;
+  writes: number;
+  messagesWritten: number;
+  largestGroup: number;
+}
+
+export class Inserter {
+  readonly config: Readonly<InserterConfig>;
+  private readonly options: InserterOptions;
+  private readonly logger: Logger;
+  private readonly sessions = new BoundSessions();
+  private readonly ctx: InserterContext;
+  private server: SmppServer | undefined;
+  private currentState: InserterState = InserterState.created;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: InserterOptions) {
+    this.config = resolveInserterConfig(options);
+    this.options = options;
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ role: 'inserter' });
+    const now = options.now ?? (() => options.store.now());
+    const writeMany = options.writeMany ?? createBatchQueue(options.store, { logger: this.logger }).queueMany;
+    this.ctx = {
+      store: options.store,
+      directory: options.directory,
+      writer: new GroupWriter(writeMany, {
+        maxGroup: this.config.maxGroup,
+        maxConcurrentWrites: this.config.maxConcurrentWrites,
+      }),
+      throttles: new Throttles(() => now().getTime()),
+      registry: this.sessions,
+      config: this.config,
+      limits: {
+        maxValidityMs: this.config.maxValidityMs,
+        maxScheduleMs: this.config.maxScheduleMs,
+        maxMessageBytes: this.config.maxMessageBytes,
+      },
+      logger: this.logger,
+      now,
+      inFlight: 0,
+    };
+  }
+
+  get state(): InserterState {
+    return this.currentState;
+  }
+
+  /** Bound sessions by account, with events as receiving binds come and go (for the ESME outlet). */
+  get registry(): SessionRegistry {
+    return this.sessions;
+  }
+
+  /** The port listened on (the real one when the option was 0). */
+  get port(): number {
+    if (!this.server) throw new InvalidInserterStateError('the inserter is not listening');
+    return this.server.port;
+  }
+
+  get stats(): InserterStats {
+    return {
+      sessions: this.server?.sessions.size ?? 0,
+      bound: this.sessions.all().length,
+      inFlight: this.ctx.inFlight,
+      writes: this.ctx.writer.stats.writes,
+      messagesWritten: this.ctx.writer.stats.messages,
+      largestGroup: this.ctx.writer.stats.largestGroup,
+    };
+  }
+
+  /** Listens; resolves once binds are accepted. The directory must have been started. */
+  async start(): Promise<{ host: string; port: number }> {
+    if (this.currentState !== InserterState.created)
+      throw new InvalidInserterStateError(`start() in state ${this.currentState}`);
+    this.currentState = InserterState.starting;
+    const windowRoom = this.config.sessionWindow * 2;
+    this.server = await listenSmpp(
+      {
+        ...this.options.session,
+        host: this.config.host,
+        port: this.config.port,
+        systemId: this.config.systemId,
+        unbindTimeoutMs: this.options.session?.unbindTimeoutMs ?? this.config.drainTimeoutMs,
+        // Read past the window so the excess is answered ESME_RMSGQFUL instead of waiting unread.
+        maxInboundInFlight: windowRoom,
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
+      },
+      (session) => this.onSession(session),
+    );
+    this.currentState = InserterState.listening;
+    this.logger.info({ host: this.server.host, port: this.server.port }, 'inserter listening');
+    return { host: this.server.host, port: this.server.port };
+  }
+
+  /**
+   * Graceful stop (idempotent): no new connections or binds; every session gets its in-flight
+   * responses, then an unbind; sessions still open after `drainTimeoutMs` are closed.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.currentState = InserterState.closing;
+    const server = this.server;
+    if (server) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.config.drainTimeoutMs + 1000);
+        timer.unref();
+      });
+      const result = await Promise.race([server.close(), deadline]);
+      clearTimeout(timer);
+      if (result === 'timeout') {
+        this.logger.warn({ open: server.sessions.size }, 'drain time over: closing the remaining sessions');
+        await Promise.all([...server.sessions].map((s) => s.close()));
+      }
+    }
+    await this.ctx.writer.idle();
+    this.currentState = InserterState.closed;
+    this.logger.info('inserter closed');
+  }
+
+  private onSession(session: SmppSession): void {
+    const conn: Connection = {
+      session,
+      log: this.logger.child({ sessionId: session.id }),
+      account: null,
+      inFlight: 0,
+    };
+    const accepting = () => this.currentState === InserterState.listening;
+    session.on('bind', (request) => {
+      void handleBind(this.ctx, conn, request, accepting).catch((error: unknown) => {
+        conn.log.error({ err: error }, 'bind handling failed');
+      });
+    });
+    session.on('pdu', (pdu) => dispatch(this.ctx, conn, pdu));
+    session.on('error', (error) => conn.log.debug({ err: error }, 'session problem'));
+    session.on('close', (info) =>
+      conn.log.info({ reason: info.reason, clean: info.clean }, 'session closed'),
+    );
+  }
+}
