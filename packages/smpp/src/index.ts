@@ -1,3 +1,12 @@
+/**
+ * @smsc/smpp: SMPP 3.4 without I/O in the codec.
+ * - encodePdu(pdu) / decodePdu(frame): one whole PDU to and from octets, driven by the command
+ *   table (commands.ts) and the TLV table (tlvs.ts); errors are SmppEncodeError / SmppDecodeError,
+ *   the latter carrying the command_status the peer should get.
+ * - PduFramer: a byte stream to PDUs, bounded by maxCommandLength, never throwing.
+ * - createPdu / createResponse / createGenericNack: PDUs without listing every field.
+ * - text/: character sets, splitting and reassembly; session/: sessions over any Duplex stream.
+ */
 export {
   CommandId,
   type CommandName,
