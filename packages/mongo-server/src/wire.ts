@@ -22,7 +22,11 @@ export class WireFormatError extends Error {
   readonly code = 'WIRE_FORMAT';
 }
 
-/** Splits a byte stream into whole messages; `push` returns every frame completed by the chunk. */
+/**
+ * Splits a byte stream into whole messages; `push` returns every frame completed by the chunk.
+ * Chunks are joined only once a frame is complete, so a 48 MB batch arriving in 64 KB pieces is
+ * copied once, not once per piece.
+ */
 export class FrameReader {
   #chunks: Buffer[] = [];
   #length = 0;
@@ -32,16 +36,16 @@ export class FrameReader {
     this.#length += chunk.length;
     const frames: Buffer[] = [];
     while (this.#length >= 4) {
-      let buf = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#length);
-      this.#chunks = [buf];
-      const size = buf.readInt32LE(0);
+      if (this.#chunks[0]!.length < 4) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
+      const size = this.#chunks[0]!.readInt32LE(0);
       if (size < HEADER_SIZE || size > MAX_MESSAGE_SIZE)
         throw new WireFormatError(`bad message length ${size}`);
       if (this.#length < size) break;
+      const buf = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#length);
       frames.push(buf.subarray(0, size));
-      buf = buf.subarray(size);
+      const rest = buf.subarray(size);
       this.#length -= size;
-      this.#chunks = this.#length > 0 ? [buf] : [];
+      this.#chunks = rest.length > 0 ? [rest] : [];
     }
     return frames;
   }

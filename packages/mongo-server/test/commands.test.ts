@@ -39,8 +39,10 @@ describe('server and namespace commands', () => {
     expect(names).toEqual(['implicit', 'made']);
     expect(await db.listCollections({ name: 'made' }).toArray()).toHaveLength(1);
     expect(await db.collection('made').drop()).toBe(true);
-    // The driver turns NamespaceNotFound (26) into `false`.
-    expect(await db.dropCollection('never-existed')).toBe(false);
+    // This server answers NamespaceNotFound (26), which the driver turns into `false`; MongoDB 7.0+
+    // may answer ok (true) for a missing namespace instead, so only the in-memory answer is pinned.
+    const dropped = await db.dropCollection('never-existed');
+    if (mongo.kind === 'memory') expect(dropped).toBe(false);
     const dbs = await db.admin().listDatabases();
     expect(dbs.databases.map((d) => d.name)).toContain(db.databaseName);
     const other = (await mongo.client()).db(`${mongo.dbName}_x`);
