@@ -41,6 +41,8 @@ function compileField(path: string, cond: unknown): Pred | undefined {
   const parts = path.split('.');
   if (!isPlainObject(cond) || Object.keys(cond).length === 0 || !Object.keys(cond)[0]!.startsWith('$')) {
     if (!simpleOperand(cond)) {
+      // Embedded-document equality is exact, field order included (mingo ignores the order).
+      if (isPlainObject(cond)) return (doc) => equalsAny(candidates(doc, parts), cond);
       if (cond !== null || parts.length !== 1) return undefined;
       // {field: null} matches a missing field, null, or an array holding null.
       return (doc) => {

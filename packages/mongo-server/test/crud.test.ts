@@ -1,5 +1,5 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
-import type { Collection, Db } from 'mongodb';
+import { type Collection, type Db, Long } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Doc } from './doc-type.ts';
 
@@ -219,6 +219,18 @@ describe('driver CRUD with default options', () => {
     expect(byNested.map((d) => d.nested.k)).toEqual([3, 2, 1]);
     const ids = (await coll.find({}).sort({ _id: 1 }).toArray()).map((d) => String(d._id));
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('compares 64-bit integers numerically beyond 2^53 and embedded documents by field order', async () => {
+    const big = Long.fromString('9007199254740993');
+    await coll.insertMany([
+      { _id: 1, v: Long.fromString('9007199254740995'), sub: { a: 1, b: 2 } },
+      { _id: 2, v: big, sub: { b: 2, a: 1 } },
+      { _id: 3, v: 10, sub: { a: 1 } },
+    ]);
+    expect((await coll.find({ v: { $gt: big } }).toArray()).map((d) => d._id)).toEqual([1]);
+    expect((await coll.find({}).sort({ v: -1 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
+    expect((await coll.find({ sub: { a: 1, b: 2 } }).toArray()).map((d) => d._id)).toEqual([1]);
   });
 
   it('keeps a cursor snapshot consistent while documents change between batches', async () => {
