@@ -184,6 +184,8 @@ export function planQuery(
   for (const index of hint ? [hint] : indexes) {
     if (index.partial && index !== hint) continue;
     const { intervals, bounded, range, singles } = buildIntervals(index, preds);
+    // A sparse index lacks documents without its fields: only a bound on them makes it complete.
+    if (index.sparse && bounded === 0 && index !== hint) continue;
     const order = sortSpec.length > 0 ? sortOrder(index, sortSpec, singles) : 'forward';
     const sorted = sortSpec.length === 0 || order !== undefined;
     // Bounded fields narrow the most; serving the sort avoids reading every match before a limit.

@@ -102,6 +102,20 @@ describe('query planning', () => {
     expect(s.plan).toBe('COLLSCAN');
   });
 
+  it('does not serve a sort from a sparse index, which lacks documents without the field', () => {
+    const c = new Collection('db', 'sparse');
+    c.createIndex({ v: 2, key: { k: 1 }, name: 'k_sparse', sparse: true });
+    c.insert({ _id: 1, k: 2 });
+    c.insert({ _id: 2 });
+    c.insert({ _id: 3, k: 1 });
+    const s = stats();
+    expect(c.find({}, { sort: { k: 1 }, stats: s }).map((r) => r.doc._id)).toEqual([2, 3, 1]);
+    expect(s.plan).toBe('COLLSCAN');
+    const bounded = stats();
+    expect(c.find({ k: 2 }, { stats: bounded }).map((r) => r.doc._id)).toEqual([1]);
+    expect(bounded.plan).toBe('IXSCAN k_sparse');
+  });
+
   it('keeps index entries in step with updates and deletes', () => {
     const c = smsCollection(100);
     const [rec] = c.find({ state: 'queued', destMsisdn: '+441' });
