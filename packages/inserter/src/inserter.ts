@@ -133,22 +133,25 @@ export class Inserter {
   private async shutdown(): Promise<void> {
     this.currentState = InserterState.closing;
     const server = this.server;
-    if (server) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), this.config.drainTimeoutMs + 1000);
-        timer.unref();
-      });
-      const result = await Promise.race([server.close(), deadline]);
-      clearTimeout(timer);
-      if (result === 'timeout') {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.config.drainTimeoutMs + 1000);
+      timer.unref();
+    });
+    try {
+      if (server && (await Promise.race([server.close(), deadline])) === 'timeout') {
         this.logger.warn({ open: server.sessions.size }, 'drain time over: closing the remaining sessions');
         await Promise.all([...server.sessions].map((s) => s.close()));
       }
+      // Writes still running finish in the store whether or not anyone waits; we wait within the drain time.
+      if ((await Promise.race([this.ctx.writer.idle(), deadline])) === 'timeout') {
+        this.logger.warn({ pending: this.ctx.writer.pending }, 'drain time over with writes still running');
+      }
+    } finally {
+      clearTimeout(timer);
+      this.currentState = InserterState.closed;
+      this.logger.info('inserter closed');
     }
-    await this.ctx.writer.idle();
-    this.currentState = InserterState.closed;
-    this.logger.info('inserter closed');
   }
 
   private onSession(session: SmppSession): void {
