@@ -19,7 +19,7 @@ describe('docs/configuration.md', () => {
   it.each(fields)('documents %s.%s with its default', (section, key) => {
     const line = row(`${section}.${key}`);
     expect(line, `no row for ${section}.${key}`).toBeDefined();
-    const value = (defaults[section] as Record<string, unknown>)[key];
+    const value = (defaults as unknown as Record<string, Record<string, unknown>>)[section]?.[key];
     const cell = line!.split('|')[2]!.trim();
     if (value === undefined) expect(cell).toBe('none');
     else expect(cell.startsWith(`\`${String(value)}\``)).toBe(true);
