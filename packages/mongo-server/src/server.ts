@@ -3,6 +3,7 @@ import { Backend } from './backend.ts';
 import type { ServerInfo } from './commands/context.ts';
 import { helloReply } from './commands/handshake.ts';
 import { type InternalErrorListener, runCommand } from './dispatch.ts';
+import { MongoCommandError } from './errors.ts';
 import { decodeMessage, encodeMsg, encodeReply, FrameReader, MsgFlags } from './wire.ts';
 
 export type MongoServerOptions = {
@@ -86,7 +87,18 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
       );
       // moreToCome: the client expects no reply (w:0 writes, endSessions at close()).
       if (msg.flags & MsgFlags.MoreToCome) return;
-      send(encodeMsg(++replyIds, msg.requestId, reply));
+      let out: Buffer;
+      try {
+        out = encodeMsg(++replyIds, msg.requestId, reply);
+      } catch (err) {
+        // A reply BSON cannot encode (e.g. over 16 MiB) still gets an answer the client can read.
+        out = encodeMsg(
+          replyIds,
+          msg.requestId,
+          new MongoCommandError('InternalError', `cannot encode reply: ${(err as Error).message}`).toReply(),
+        );
+      }
+      send(out);
     };
     socket.on('data', (chunk: Buffer) => {
       let frames: Buffer[];
