@@ -148,6 +148,36 @@ describe('driver CRUD with default options', () => {
     expect((await coll.findOne({ g: 2 }))?.at).toBeInstanceOf(Date);
   });
 
+  it('projects findOneAndUpdate results and honours hints, skip and limit in counts', async () => {
+    await coll.createIndex({ k: 1 });
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ k: i, secret: 's', keep: i * 2 })));
+    const got = await coll.findOneAndUpdate(
+      { k: 3 },
+      { $set: { seen: true } },
+      { projection: { _id: 0, keep: 1, seen: 1 }, returnDocument: 'after' },
+    );
+    expect(got).toEqual({ keep: 6, seen: true });
+    expect(await coll.countDocuments({ k: { $gte: 2 } }, { skip: 3, limit: 4 })).toBe(4);
+    expect(
+      (
+        await coll
+          .find({ k: { $lt: 5 } })
+          .hint({ k: 1 })
+          .sort({ k: -1 })
+          .limit(2)
+          .toArray()
+      ).map((d) => d.k),
+    ).toEqual([4, 3]);
+    expect((await coll.find({}).hint({ $natural: -1 }).limit(1).toArray()).map((d) => d.k)).toEqual([9]);
+    await expect(coll.find({}).hint('no_such_index').toArray()).rejects.toMatchObject({ code: 2 });
+    const upserted = await coll.findOneAndUpdate(
+      { k: 100 },
+      { $setOnInsert: { _id: 'chosen' } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    expect(upserted).toEqual({ _id: 'chosen', k: 100 });
+  });
+
   it('deletes many and reports the count', async () => {
     await coll.insertMany(Array.from({ length: 20 }, (_, i) => ({ i })));
     expect((await coll.deleteMany({ i: { $lt: 15 } })).deletedCount).toBe(15);

@@ -58,11 +58,19 @@ export async function resolveMongo(options: ResolveOptions = {}): Promise<Resolv
   const env = options.env ?? process.env;
   if (env.MONGODB_URI) return { uri: env.MONGODB_URI, kind: 'env', stop: async () => {} };
   if (await dockerReachable(env, options.dockerTimeoutMs ?? 300)) {
-    const { MongoDBContainer } = await import('@testcontainers/mongodb');
-    const container = await new MongoDBContainer(env.SMSC_TEST_MONGO_IMAGE ?? 'mongo:7').start();
-    // The container's replica set names its member by the container hostname: connect directly.
-    const uri = `${container.getConnectionString()}/?directConnection=true`;
-    return { uri, kind: 'container', stop: async () => void (await container.stop()) };
+    try {
+      const { MongoDBContainer } = await import('@testcontainers/mongodb');
+      const container = await new MongoDBContainer(env.SMSC_TEST_MONGO_IMAGE ?? 'mongo:7').start();
+      // The container's replica set names its member by the container hostname: connect directly.
+      const uri = `${container.getConnectionString()}/?directConnection=true`;
+      return { uri, kind: 'container', stop: async () => void (await container.stop()) };
+    } catch (err) {
+      // An engine that answers but cannot run the image (offline, no pull rights) must not fail
+      // every test: say so and use the in-memory server.
+      process.stderr.write(
+        `[test-mongo] Docker answered but the MongoDB container did not start (${(err as Error).message}); falling back\n`,
+      );
+    }
   }
   const server = await startMongoServer({ ttlIntervalMs: options.ttlIntervalMs ?? 500 });
   return { uri: server.uri, kind: 'memory', stop: () => server.close() };
