@@ -1,62 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { connectSmpp, type PduOf, type SmppSession } from '@smsc/smpp';
+import { join } from 'node:path';
+import type { SmppSession } from '@smsc/smpp';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const MAIN = resolve(import.meta.dirname, '../src/main.ts');
-
-/** The child's environment without anything that would point it at another config or database. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('SMSC_') && k !== 'MONGODB_URI') env[k] = v;
-  return env;
-}
-
-function smsc(args: string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [MAIN, ...args], {
-    cwd,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit', { signal: AbortSignal.timeout(timeoutMs) })) as [number | null];
-  return code;
-}
-
-/** Resolves with the first JSON log line that has `msg`, within the time limit. */
-function logLine(child: ChildProcess, msg: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  return new Promise((resolvePromise, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => {
-      lines.close();
-      reject(new Error(`no "${msg}" log line within ${timeoutMs} ms`));
-    }, timeoutMs);
-    lines.on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg !== msg) return;
-      clearTimeout(timer);
-      lines.close();
-      resolvePromise(entry);
-    });
-  });
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { boundEsme, exitOf, logLine, smsc, waitFor } from './helpers.ts';
 
 describe('the smsc process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smsc-process-'));
@@ -111,20 +58,9 @@ describe('the smsc process', () => {
         password: string,
         command: 'bind_receiver' | 'bind_transceiver',
       ) => {
-        const s = await connectSmpp({
-          host: '127.0.0.1',
-          port,
-          enquireLinkIntervalMs: 0,
-          bind: { command, systemId, password },
-        });
-        sessions.push(s);
-        const got: PduOf<'deliver_sm'>[] = [];
-        s.on('pdu', (pdu) => {
-          if (pdu.command !== 'deliver_sm') return;
-          got.push(pdu);
-          s.respond(pdu, {});
-        });
-        return { s, got };
+        const esme = await boundEsme(port, systemId, password, command);
+        sessions.push(esme.s);
+        return esme;
       };
       const sink = await connect('sink', 'sink-pw', 'bind_receiver');
       const acme = await connect('acme', 'acme-pw', 'bind_transceiver');
