@@ -1,12 +1,12 @@
 /** What every handler reads: the process-wide pieces, and the one object of per-connection state. */
 import type { Account, Directory } from '@smsc/directory';
 import type { SmppSession } from '@smsc/smpp';
-import type { Store } from '@smsc/store';
+import { createBatchQueue, type Store } from '@smsc/store';
 import type { Logger } from 'pino';
 import type { BoundSessions } from './bound-sessions.ts';
-import type { GroupWriter } from './group-writer.ts';
-import type { InserterConfig } from './options.ts';
-import type { Throttles } from './throttle.ts';
+import { GroupWriter } from './group-writer.ts';
+import type { InserterConfig, InserterOptions } from './options.ts';
+import { Throttles } from './throttle.ts';
 import type { MessageLimits } from './validate/message.ts';
 
 export interface InserterContext {
@@ -37,4 +37,33 @@ export interface Connection {
 export function currentAccount(ctx: InserterContext, conn: Connection): Account {
   const bound = conn.account as Account;
   return ctx.directory.account(bound.systemId) ?? bound;
+}
+
+export function buildContext(
+  options: InserterOptions,
+  config: Readonly<InserterConfig>,
+  registry: BoundSessions,
+  logger: Logger,
+): InserterContext {
+  const now = options.now ?? (() => options.store.now());
+  const writeMany = options.writeMany ?? createBatchQueue(options.store, { logger }).queueMany;
+  return {
+    store: options.store,
+    directory: options.directory,
+    writer: new GroupWriter(writeMany, {
+      maxGroup: config.maxGroup,
+      maxConcurrentWrites: config.maxConcurrentWrites,
+    }),
+    throttles: new Throttles(() => now().getTime()),
+    registry,
+    config,
+    limits: {
+      maxValidityMs: config.maxValidityMs,
+      maxScheduleMs: config.maxScheduleMs,
+      maxMessageBytes: config.maxMessageBytes,
+    },
+    logger,
+    now,
+    inFlight: 0,
+  };
 }

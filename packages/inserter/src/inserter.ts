@@ -4,17 +4,14 @@
  * SessionRegistry for the delivery outlet that runs in the same process.
  */
 import { listenSmpp, type SmppServer, type SmppSession } from '@smsc/smpp';
-import { createBatchQueue } from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import { BoundSessions } from './bound-sessions.ts';
-import type { Connection, InserterContext } from './context.ts';
+import { buildContext, type Connection, type InserterContext } from './context.ts';
 import { dispatch } from './dispatch.ts';
 import { InvalidInserterStateError } from './errors.ts';
-import { GroupWriter } from './group-writer.ts';
 import { handleBind } from './handlers/bind.ts';
 import { type InserterConfig, type InserterOptions, resolveInserterConfig } from './options.ts';
 import type { SessionRegistry } from './session-registry.ts';
-import { Throttles } from './throttle.ts';
 
 export const InserterState = {
   created: 'created',
@@ -48,27 +45,7 @@ export class Inserter {
     this.config = resolveInserterConfig(options);
     this.options = options;
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ role: 'inserter' });
-    const now = options.now ?? (() => options.store.now());
-    const writeMany = options.writeMany ?? createBatchQueue(options.store, { logger: this.logger }).queueMany;
-    this.ctx = {
-      store: options.store,
-      directory: options.directory,
-      writer: new GroupWriter(writeMany, {
-        maxGroup: this.config.maxGroup,
-        maxConcurrentWrites: this.config.maxConcurrentWrites,
-      }),
-      throttles: new Throttles(() => now().getTime()),
-      registry: this.sessions,
-      config: this.config,
-      limits: {
-        maxValidityMs: this.config.maxValidityMs,
-        maxScheduleMs: this.config.maxScheduleMs,
-        maxMessageBytes: this.config.maxMessageBytes,
-      },
-      logger: this.logger,
-      now,
-      inFlight: 0,
-    };
+    this.ctx = buildContext(options, this.config, this.sessions, this.logger);
   }
 
   get state(): InserterState {

@@ -1,5 +1,5 @@
 /** The message body: short_message or message_payload, its UDH, SAR TLVs and length. */
-import { CommandStatus, ESM_CLASS_UDHI, parseUdh, type Tlvs } from '@smsc/smpp';
+import { CommandStatus, ESM_CLASS_UDHI, Iei, parseUdh, type Tlvs } from '@smsc/smpp';
 
 const S = CommandStatus;
 
@@ -41,6 +41,9 @@ export function checkContent(
       const parsed = parseUdh(content);
       text = Buffer.from(parsed.payload);
       const c = parsed.udh.concat;
+      // A concatenation element the parser could not accept (sequence 0 or beyond the total).
+      const concatIe = parsed.udh.elements.some((e) => e.iei === Iei.concat8 || e.iei === Iei.concat16);
+      if (concatIe && !c) return { status: S.ESME_RINVMSGLEN };
       if (c) {
         if (c.total === 0 || c.sequence === 0 || c.sequence > c.total) return { status: S.ESME_RINVMSGLEN };
         segment = { ref: c.reference, total: c.total, seq: c.sequence };
