@@ -17,6 +17,8 @@ export const InserterState = {
   created: 'created',
   starting: 'starting',
   listening: 'listening',
+  /** stopAccepting() was called: bound sessions keep working, new binds get ESME_RBINDFAIL. */
+  draining: 'draining',
   closing: 'closing',
   closed: 'closed',
 } as const;
@@ -99,6 +101,17 @@ export class Inserter {
   }
 
   /**
+   * First step of a shutdown: new binds are refused with ESME_RBINDFAIL (so ESMEs go to another
+   * inserter) while bound sessions keep submitting and receiving, e.g. while delivery drains.
+   */
+  stopAccepting(): void {
+    if (this.currentState === InserterState.listening) {
+      this.currentState = InserterState.draining;
+      this.logger.info('inserter no longer accepts binds');
+    }
+  }
+
+  /**
    * Graceful stop (idempotent): no new connections or binds; every session gets its in-flight
    * responses, then an unbind; sessions still open after `drainTimeoutMs` are closed.
    */
@@ -131,6 +144,13 @@ export class Inserter {
     }
   }
 
+  /** Operators follow binds on the events feed; losing one there is harmless (appendEvents never throws). */
+  private recordBind(type: string, session: SmppSession, systemId: string, detail: string): void {
+    void this.options.store.appendEvents([
+      { type, at: this.ctx.now(), data: { systemId, sessionId: session.id, detail } },
+    ]);
+  }
+
   private onSession(session: SmppSession): void {
     const conn: Connection = {
       session,
@@ -139,6 +159,10 @@ export class Inserter {
       inFlight: 0,
     };
     const accepting = () => this.currentState === InserterState.listening;
+    session.once('bound', (info) => this.recordBind('bind.opened', session, info.systemId, info.command));
+    void session.closed.then((close) => {
+      if (conn.account) this.recordBind('bind.closed', session, conn.account.systemId, close.reason);
+    });
     session.on('bind', (request) => {
       void handleBind(this.ctx, conn, request, accepting).catch((error: unknown) => {
         conn.log.error({ err: error }, 'bind handling failed');

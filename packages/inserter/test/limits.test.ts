@@ -137,4 +137,18 @@ describe('limits, grouped writes and shutdown', () => {
       connectSmpp({ host: '127.0.0.1', port: ins.port, connectTimeoutMs: 2_000 }),
     ).rejects.toThrow();
   });
+
+  it('after stopAccepting refuses new binds with ESME_RBINDFAIL while bound sessions keep working', async () => {
+    inserter = await startInserter(fixture);
+    const acme = await bind('acme');
+    inserter.stopAccepting();
+    await expect(bindAs(inserter, 'sink', 'bind_transmitter')).rejects.toMatchObject({
+      commandStatus: S.ESME_RBINDFAIL,
+    });
+    expect((await acme.request(submit('46701237777'))).commandStatus).toBe(S.ESME_ROK);
+    const opened = await fixture.store.collections.events.find({ type: 'bind.opened' }).toArray();
+    expect(opened.some((e) => e.data?.systemId === 'acme' && e.data?.detail === 'bind_transceiver')).toBe(
+      true,
+    );
+  });
 });
