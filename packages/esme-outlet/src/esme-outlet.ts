@@ -34,6 +34,7 @@ function pickSession(sessions: readonly SmppSession[]): SmppSession | undefined 
  * Delivers one account's messages (and the receipts it is owed) to its receiving binds on this
  * process. A batch goes over one session, one deliver_sm at a time, so the ESME sees them in order;
  * the first one not delivered stops the batch (a final refusal does not: nothing waits behind it).
+ * A batch of receipts only is sent all at once (within the session window): receipts have no order.
  */
 export class EsmeOutlet implements Outlet {
   readonly name: string;
@@ -64,6 +65,10 @@ export class EsmeOutlet implements Outlet {
       return messages.map(() => ({ status: 'throttled', retryAfterMs: this.#noReceiverRetryMs }));
     }
     const log = context.logger.child({ sessionId: session.id, systemId: this.accountId });
+    // Receipts need no order among themselves: send them all at once, within the session window.
+    if (messages.every((m) => m.kind === 'receipt') && !context.signal.aborted) {
+      return Promise.all(messages.map((m) => this.#sendOne(session, m, log)));
+    }
     const results: DeliveryResult[] = [];
     let blocker: DeliveryResult | undefined;
     for (const message of messages) {

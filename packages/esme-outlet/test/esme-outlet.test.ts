@@ -1,4 +1,5 @@
 import { CommandStatus, type PduOf } from '@smsc/smpp';
+import { SmsState } from '@smsc/store';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EsmeErrorClass, EsmeOutlet } from '../src/index.ts';
@@ -91,6 +92,37 @@ describe('EsmeOutlet', () => {
     const outlet = new EsmeOutlet({ accountId: 'sink', registry: new TestRegistry(), noReceiverRetryMs: 50 });
     const results = await outlet.deliver('46700000001', [record()], ctx());
     expect(results).toEqual([{ status: 'throttled', retryAfterMs: 50 }]);
+  });
+
+  it('sends a batch of receipts without waiting for each answer: they need no order', async () => {
+    const pair = await boundPair('acme');
+    cleanups.push(pair.close);
+    const registry = new TestRegistry();
+    registry.add('acme', pair.smsc);
+    const held: PduOf<'deliver_sm'>[] = [];
+    // Answers nothing until all four are in: a one-at-a-time sender would time out here.
+    pair.esme.on('pdu', (pdu) => {
+      if (pdu.command !== 'deliver_sm') return;
+      held.push(pdu);
+      if (held.length === 4) for (const p of held) pair.esme.respond(p, {});
+    });
+    const outlet = new EsmeOutlet({ accountId: 'acme', registry, responseTimeoutMs: 2000 });
+    const receipts = [1, 2, 3, 4].map((i) =>
+      record({
+        _id: `r${i}.r`,
+        kind: 'receipt',
+        receiptOf: {
+          messageId: `r${i}`,
+          state: SmsState.delivered,
+          submittedAt: new Date(0),
+          doneAt: new Date(0),
+          attempts: 1,
+        },
+      }),
+    );
+    const results = await outlet.deliver('4915100000001', receipts, ctx());
+    expect(results.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+    expect(held.map((p) => p.tlvs?.receiptedMessageId)).toEqual(['r1', 'r2', 'r3', 'r4']);
   });
 
   it('uses the least busy of the account sessions', async () => {
