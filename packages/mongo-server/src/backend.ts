@@ -1,3 +1,4 @@
+import { ChangeLog } from './change-log.ts';
 import { type CappedOptions, Collection } from './collection.ts';
 import { CursorRegistry } from './cursors.ts';
 import { MongoCommandError } from './errors.ts';
@@ -9,6 +10,7 @@ const BAD_DB_CHARS = /[/\\. "$\0]/;
 export class Backend {
   readonly databases = new Map<string, Map<string, Collection>>();
   readonly cursors = new CursorRegistry();
+  readonly changes = new ChangeLog();
 
   collection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -25,6 +27,7 @@ export class Backend {
       this.databases.set(db, colls);
     }
     const coll = new Collection(db, name, capped);
+    coll.changes = this.changes;
     colls.set(name, coll);
     return { coll, created: true };
   }
@@ -37,12 +40,15 @@ export class Backend {
     if (colls.size === 0) this.databases.delete(db);
     this.cursors.killForNamespace(coll.ns);
     coll.markDropped();
+    this.changes.append({ kind: 'drop', db, coll: name });
     return true;
   }
 
   dropDatabase(db: string): void {
+    const existed = this.databases.has(db);
     for (const name of [...(this.databases.get(db)?.keys() ?? [])]) this.dropCollection(db, name);
     this.databases.delete(db);
+    if (existed) this.changes.append({ kind: 'dropDatabase', db, coll: undefined });
   }
 
   *allCollections(): Generator<Collection> {

@@ -1,5 +1,6 @@
 import { calculateObjectSize, ObjectId, UUID } from 'bson';
 import { compareBson, TypeBound, TypeRank } from './bson-order.ts';
+import { type ChangeLog, describeUpdate } from './change-log.ts';
 import { CollectionIndex, type IndexSpec, type Rec } from './collection-index.ts';
 import { isPlainObject } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
@@ -48,6 +49,8 @@ export class Collection {
   /** Resolved on every insert: awaitData getMores and tailing cursors wait on it. */
   readonly #waiters = new Set<() => void>();
   dropped = false;
+  /** Where committed writes are recorded for change streams (set by the backend). */
+  changes: ChangeLog | undefined;
 
   constructor(db: string, name: string, capped?: CappedOptions) {
     this.db = db;
@@ -197,11 +200,18 @@ export class Collection {
       this.#evict();
     }
     this.#wake();
+    this.changes?.append({
+      kind: 'insert',
+      db: this.db,
+      coll: this.name,
+      documentKey: { _id: doc._id },
+      fullDocument: doc,
+    });
     return rec;
   }
 
   /** Swaps in an updated document after checking every unique index first. */
-  replace(rec: Rec, next: Document): void {
+  replace(rec: Rec, next: Document, kind: 'update' | 'replace' = 'update'): void {
     const keys = this.indexes.map((idx) => idx.keysFor(next));
     this.#checkUnique(keys, rec);
     const old = rec.doc;
@@ -210,6 +220,14 @@ export class Collection {
       idx.add(rec, keys[i]);
     });
     rec.doc = next;
+    this.changes?.append({
+      kind,
+      db: this.db,
+      coll: this.name,
+      documentKey: { _id: next._id },
+      fullDocument: next,
+      ...(kind === 'update' ? { updateDescription: describeUpdate(old, next) } : {}),
+    });
     if (this.capped) {
       const size = calculateObjectSize(next);
       this.dataSize += size - rec.size;
@@ -217,8 +235,16 @@ export class Collection {
     }
   }
 
-  remove(rec: Rec): void {
+  /** Deletes a record; `record` false for capped eviction, which MongoDB does not report as a delete. */
+  remove(rec: Rec, record = true): void {
     if (this.records.get(rec.id) !== rec) return;
+    if (record)
+      this.changes?.append({
+        kind: 'delete',
+        db: this.db,
+        coll: this.name,
+        documentKey: { _id: rec.doc._id },
+      });
     for (const idx of this.indexes) idx.remove(rec);
     this.records.delete(rec.id);
     if (this.capped) this.dataSize -= rec.size;
@@ -243,7 +269,7 @@ export class Collection {
       const rec = ring[this.#head];
       if (!rec) break;
       this.#head++;
-      if (this.records.get(rec.id) === rec) this.remove(rec);
+      if (this.records.get(rec.id) === rec) this.remove(rec, false);
     }
     if (this.#head > 1024 && this.#head * 2 > ring.length) {
       this.#ring = ring.slice(this.#head);

@@ -1,4 +1,5 @@
 import { calculateObjectSize, Long } from 'bson';
+import type { ChangeEntry, ChangeLog } from './change-log.ts';
 import type { Collection } from './collection.ts';
 import { MongoCommandError } from './errors.ts';
 import { type Matcher, project } from './matcher.ts';
@@ -20,10 +21,20 @@ type TailSource = {
   awaitData: boolean;
 };
 
+/** A change stream: reads the change log after `afterSeq`, shaping entries into events. */
+export type ChangeSource = {
+  kind: 'changes';
+  log: ChangeLog;
+  afterSeq: number;
+  /** Builds the event for one log entry, or returns undefined when the stream does not show it. */
+  render: (entry: ChangeEntry) => { events: Document[]; invalidate: boolean };
+  invalidated: boolean;
+};
+
 export type ServerCursor = {
   id: number;
   ns: string;
-  source: BufferedSource | TailSource;
+  source: BufferedSource | TailSource | ChangeSource;
   projection?: Document | undefined;
   lastUsed: number;
   /** Aborted when the cursor is killed, so a waiting getMore returns. */
@@ -40,7 +51,7 @@ export class CursorRegistry {
     return this.#cursors.size;
   }
 
-  open(ns: string, source: BufferedSource | TailSource, projection?: Document): ServerCursor {
+  open(ns: string, source: BufferedSource | TailSource | ChangeSource, projection?: Document): ServerCursor {
     const cursor: ServerCursor = {
       id: this.#next++,
       ns,
@@ -67,7 +78,9 @@ export class CursorRegistry {
   }
 
   killForNamespace(ns: string): void {
-    for (const c of [...this.#cursors.values()]) if (c.ns === ns) this.kill(c.id);
+    // Change streams stay open to report the drop and their own invalidation.
+    for (const c of [...this.#cursors.values()])
+      if (c.ns === ns && c.source.kind !== 'changes') this.kill(c.id);
   }
 
   reapIdle(now: number): void {
@@ -137,4 +150,21 @@ export function checkTailPosition(cursor: ServerCursor): void {
 
 export function projectBatch(cursor: ServerCursor, docs: Document[]): Document[] {
   return project(docs, cursor.projection);
+}
+
+/** Events after the stream's position, up to `limit`; stops after an invalidate. */
+export function takeFromChanges(src: ChangeSource, limit: number): Document[] {
+  const out: Document[] = [];
+  if (src.invalidated) return out;
+  for (const entry of src.log.after(src.afterSeq)) {
+    if (out.length >= limit) break;
+    src.afterSeq = entry.seq;
+    const { events, invalidate } = src.render(entry);
+    out.push(...events);
+    if (invalidate) {
+      src.invalidated = true;
+      break;
+    }
+  }
+  return out;
 }

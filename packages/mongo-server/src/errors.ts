@@ -28,6 +28,7 @@ export const ErrorCodes = {
   DuplicateKey: 11000,
   Location40324: 40324,
   Location40573: 40573,
+  ChangeStreamHistoryLost: 286,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -2,6 +2,7 @@ import { Aggregator } from 'mingo';
 import { cloneValue, isPlainObject } from '../doc-path.ts';
 import { MongoCommandError } from '../errors.ts';
 import type { Document } from '../wire.ts';
+import { openChangeStream } from './change-stream.ts';
 import type { CommandHandler } from './context.ts';
 import { bufferedCursorReply } from './query.ts';
 
@@ -17,15 +18,7 @@ const NON_MUTATING = new Set([
   '$sortByCount',
   '$unwind',
 ]);
-const UNSUPPORTED = new Set([
-  '$out',
-  '$merge',
-  '$changeStream',
-  '$collStats',
-  '$indexStats',
-  '$currentOp',
-  '$listSessions',
-]);
+const UNSUPPORTED = new Set(['$out', '$merge', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
 
 function stageName(stage: Document): string {
   const keys = Object.keys(stage);
@@ -92,6 +85,10 @@ export const aggregate: CommandHandler = (ctx) => {
     throw new MongoCommandError('CommandNotSupported', 'explain is not supported by the in-memory server');
   const cursorOpt = isPlainObject(cmd.cursor) ? cmd.cursor : {};
   const name = typeof target === 'string' ? target : undefined;
+  const head = pipeline[0] as Document | undefined;
+  if (head && isPlainObject(head) && '$changeStream' in head) {
+    return openChangeStream(ctx, name, head.$changeStream, pipeline.slice(1) as Document[]);
+  }
   const ns = `${ctx.db}.${name ?? '$cmd.aggregate'}`;
   const coll = name ? ctx.backend.collection(ctx.db, name) : undefined;
   let stages = pipeline as Document[];

@@ -7,12 +7,14 @@ import {
   projectBatch,
   type ServerCursor,
   takeFromBuffer,
+  takeFromChanges,
   takeFromTail,
 } from '../cursors.ts';
 import { pathValues } from '../doc-path.ts';
 import { MongoCommandError } from '../errors.ts';
 import { compileFilter } from '../matcher.ts';
 import type { Document } from '../wire.ts';
+import { changeStreamReply } from './change-stream.ts';
 import { type CommandContext, type CommandHandler, collectionName } from './context.ts';
 
 /** `{cursor: {firstBatch|nextBatch, id: Long, ns}, ok: 1}`: the id must be int64 for the driver. */
@@ -160,6 +162,19 @@ const getMore: CommandHandler = async (ctx) => {
       const done = src.pos >= src.docs.length;
       if (done) registry.kill(id);
       return cursorReply(ns, done ? 0 : id, batch, false);
+    }
+    if (src.kind === 'changes') {
+      let batch = takeFromChanges(src, limit);
+      // Change streams always await: block until an event or maxTimeMS (default 1 s).
+      const deadline = Date.now() + (cmd.maxTimeMS === undefined ? DEFAULT_AWAIT_MS : Number(cmd.maxTimeMS));
+      const signal = AbortSignal.any([cursor.abort.signal, ctx.signal]);
+      while (batch.length === 0 && !src.invalidated && !signal.aborted && Date.now() < deadline) {
+        await src.log.waitForAppend(deadline - Date.now(), signal);
+        batch = takeFromChanges(src, limit);
+      }
+      const done = src.invalidated || !registry.get(id);
+      if (done) registry.kill(id);
+      return changeStreamReply(ns, done ? 0 : id, batch, false, src);
     }
     if (src.coll.dropped) {
       registry.kill(id);

@@ -92,7 +92,11 @@ const update: CommandHandler = (ctx) => {
         const next = applyUpdate(rec.doc, s.u, { arrayFilters: s.arrayFilters, query: q });
         n++;
         if (next.changed) {
-          (coll as Collection).replace(rec, next.doc);
+          (coll as Collection).replace(
+            rec,
+            next.doc,
+            isOperatorUpdate(s.u) || Array.isArray(s.u) ? 'update' : 'replace',
+          );
           nModified++;
         }
       }
@@ -155,7 +159,12 @@ const findAndModify: CommandHandler = (ctx) => {
   if (rec) {
     const before = rec.doc;
     const next = applyUpdate(before, cmd.update, { arrayFilters, query });
-    if (next.changed) coll!.replace(rec, next.doc);
+    if (next.changed)
+      coll!.replace(
+        rec,
+        next.doc,
+        isOperatorUpdate(cmd.update) || Array.isArray(cmd.update) ? 'update' : 'replace',
+      );
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shape(cmd.new ? rec.doc : before),
