@@ -2,8 +2,6 @@
 export const DirectoryErrorCode = {
   /** An account or route in the configuration failed validation; the message names the field. */
   invalidConfig: 'SMSC_DIRECTORY_INVALID_CONFIG',
-  /** A stored password hash is not in the `scrypt$...` format this package writes. */
-  badPasswordHash: 'SMSC_DIRECTORY_BAD_PASSWORD_HASH',
 } as const;
 export type DirectoryErrorCode = (typeof DirectoryErrorCode)[keyof typeof DirectoryErrorCode];
 
@@ -23,13 +21,6 @@ export class InvalidDirectoryConfigError extends DirectoryError {
     super(DirectoryErrorCode.invalidConfig, `${field}: ${problem}`);
     this.name = 'InvalidDirectoryConfigError';
     this.field = field;
-  }
-}
-
-export class BadPasswordHashError extends DirectoryError {
-  constructor(systemId: string) {
-    super(DirectoryErrorCode.badPasswordHash, `the stored password hash of account ${systemId} is malformed`);
-    this.name = 'BadPasswordHashError';
   }
 }
 

@@ -10,7 +10,6 @@ export {
 } from './config.ts';
 export { AuthOutcome, type AuthResult, Directory, type DirectoryOptions } from './directory.ts';
 export {
-  BadPasswordHashError,
   DirectoryError,
   DirectoryErrorCode,
   directoryErrorClasses,
