@@ -100,6 +100,14 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
       logger: this.#logger.child({ accountId }),
     });
     this.#workers.set(accountId, worker);
+    // A failed worker (its MongoDB client closed) claims nothing more: forget it, so that the next
+    // bind of the account starts a fresh one instead of poking a dead one.
+    worker.on('state', (state: string) => {
+      if (state !== 'failed' || this.#workers.get(accountId) !== worker) return;
+      this.#workers.delete(accountId);
+      this.#logger.error({ accountId, err: worker.failure }, 'account worker failed');
+      this.emit('workerStopped', accountId);
+    });
     this.#logger.info({ accountId, worker: worker.id }, 'delivering to the account through its binds here');
     worker.start().then(
       () => this.emit('workerStarted', accountId),

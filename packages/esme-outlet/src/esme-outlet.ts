@@ -1,6 +1,6 @@
 import type { DeliveryContext, DeliveryResult, Outlet } from '@smsc/engine';
 import type { SessionRegistry } from '@smsc/inserter';
-import type { SmppSession } from '@smsc/smpp';
+import { mayIssue, type SmppSession } from '@smsc/smpp';
 import type { SmsRecord } from '@smsc/store';
 import { toDeliverSm } from './deliver-sm.ts';
 import { resultForError, resultForStatus, resultForUnsent } from './results.ts';
@@ -11,7 +11,11 @@ export type EsmeOutletOptions = {
   registry: Pick<SessionRegistry, 'receivers'>;
   /** Wait for each deliver_sm_resp. Default: the session's own response timeout (60 s). */
   responseTimeoutMs?: number;
-  /** When the account has no receiving bind at the moment of delivery, try again after this. Default 1000 ms. */
+  /**
+   * When the account has no usable receiving bind at the moment of delivery (none, or the chosen one
+   * started unbinding before the message was written), try again after this, without counting an
+   * attempt. Default 1000 ms.
+   */
   noReceiverRetryMs?: number;
 };
 
@@ -94,6 +98,11 @@ export class EsmeOutlet implements Outlet {
     message: SmsRecord,
     log: DeliveryContext['logger'],
   ): Promise<DeliveryResult> {
+    // Unbinding or closed since the batch started: not sent, so not an attempt (§2.3 Table 2-1).
+    if (!mayIssue('smsc', 'deliver_sm', session.state)) {
+      log.info({ messageId: message._id, state: session.state }, 'session no longer bound: not sent');
+      return { status: 'throttled', retryAfterMs: this.#noReceiverRetryMs };
+    }
     try {
       const resp = await session.request(
         toDeliverSm(message),
@@ -105,7 +114,7 @@ export class EsmeOutlet implements Outlet {
       return result;
     } catch (error) {
       log.info({ messageId: message._id, err: error }, 'deliver_sm failed');
-      return resultForError(error);
+      return resultForError(error, this.#noReceiverRetryMs);
     }
   }
 }

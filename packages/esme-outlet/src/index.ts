@@ -12,5 +12,5 @@ export {
   type EsmeWorkerOptions,
 } from './esme-delivery.ts';
 export { EsmeOutlet, type EsmeOutletOptions } from './esme-outlet.ts';
-export { EsmeErrorClass, resultForError, resultForStatus, resultForUnsent } from './results.ts';
+export { EsmeErrorClass, resultForError, resultForStatus, resultForUnsent, wasNeverSent } from './results.ts';
 export { esmeTarget } from './targets.ts';

@@ -4,7 +4,9 @@ import {
   CommandStatus,
   commandStatusName,
   SmppEncodeError,
+  SmppInvalidStateError,
   SmppQueueTimeoutError,
+  SmppSessionClosedError,
   SmppTimeoutError,
   SmppWindowFullError,
 } from '@smsc/smpp';
@@ -46,11 +48,27 @@ export function resultForStatus(status: number): DeliveryResult {
   }
 }
 
-/** What a failed request means: our own back-pressure is throttling, a PDU we cannot encode is final. */
-export function resultForError(error: unknown): DeliveryResult {
+/**
+ * A request the session refused before writing it: the session is unbinding or closed (queued
+ * requests fail with reason `unbinding` when an unbind starts). The ESME never saw it.
+ */
+export function wasNeverSent(error: unknown): boolean {
+  return (
+    error instanceof SmppInvalidStateError ||
+    (error instanceof SmppSessionClosedError && error.reason === 'unbinding')
+  );
+}
+
+/**
+ * What a failed request means: our own back-pressure is throttling, a PDU we cannot encode is
+ * final, a request the session never wrote waits `notSentRetryMs` without counting as an attempt
+ * (another bind, here or on another inserter, can take it), anything else may have reached the ESME.
+ */
+export function resultForError(error: unknown, notSentRetryMs = 1000): DeliveryResult {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   if (error instanceof SmppWindowFullError || error instanceof SmppQueueTimeoutError)
     return { status: 'throttled' };
+  if (wasNeverSent(error)) return { status: 'throttled', retryAfterMs: notSentRetryMs };
   // A stored field that deliver_sm cannot carry (e.g. a 65-octet data_sm address) never will.
   if (error instanceof SmppEncodeError) return { status: 'permanent', reason: text };
   if (error instanceof SmppTimeoutError)

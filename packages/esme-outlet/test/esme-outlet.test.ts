@@ -79,6 +79,21 @@ describe('EsmeOutlet', () => {
     expect(results[1]).toMatchObject({ status: 'temporary', errorClass: EsmeErrorClass.order });
   });
 
+  it('lets the rest of a batch wait, not counted, when its session starts unbinding', async () => {
+    const { outlet, received, pair } = await setup((_p, i) => {
+      // The SMSC side starts an unbind (shutdown) while the first deliver_sm is outstanding.
+      if (i === 0) void pair.smsc.unbind();
+      return CommandStatus.ESME_ROK;
+    });
+    const results = await outlet.deliver('46700000001', [record(), record(), record()], ctx());
+    expect(results[0]?.status).toBe('delivered');
+    expect(results.slice(1)).toEqual([
+      { status: 'throttled', retryAfterMs: 1000 },
+      { status: 'throttled', retryAfterMs: 1000 },
+    ]);
+    expect(received).toHaveLength(1);
+  });
+
   it('sends nothing once the worker aborts the batch', async () => {
     const { outlet, received } = await setup(() => CommandStatus.ESME_ROK);
     const ac = new AbortController();

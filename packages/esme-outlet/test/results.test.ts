@@ -1,4 +1,11 @@
-import { CommandStatus, SmppEncodeError, SmppTimeoutError, SmppWindowFullError } from '@smsc/smpp';
+import {
+  CommandStatus,
+  SmppEncodeError,
+  SmppInvalidStateError,
+  SmppSessionClosedError,
+  SmppTimeoutError,
+  SmppWindowFullError,
+} from '@smsc/smpp';
 import { describe, expect, it } from 'vitest';
 import { EsmeErrorClass, resultForError, resultForStatus, resultForUnsent } from '../src/index.ts';
 
@@ -28,6 +35,19 @@ describe('request failure to delivery result', () => {
     expect(resultForError(new SmppTimeoutError('deliver_sm', 3, 100))).toMatchObject({
       status: 'temporary',
       errorClass: EsmeErrorClass.timeout,
+    });
+  });
+
+  it('lets a message the session never wrote wait without counting an attempt', () => {
+    expect(resultForError(new SmppInvalidStateError('deliver_sm', 'unbinding'), 250)).toEqual({
+      status: 'throttled',
+      retryAfterMs: 250,
+    });
+    expect(resultForError(new SmppSessionClosedError('unbinding')).status).toBe('throttled');
+    // Closed while outstanding: the ESME may have it.
+    expect(resultForError(new SmppSessionClosedError('peer_closed'))).toMatchObject({
+      status: 'temporary',
+      errorClass: EsmeErrorClass.session,
     });
   });
 
