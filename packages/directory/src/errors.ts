@@ -24,8 +24,4 @@ export class InvalidDirectoryConfigError extends DirectoryError {
   }
 }
 
-export const directoryErrorClasses = [
-  DirectoryError,
-  InvalidDirectoryConfigError,
-  BadPasswordHashError,
-] as const;
+export const directoryErrorClasses = [DirectoryError, InvalidDirectoryConfigError] as const;
