@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SmppSession } from '@smsc/smpp';
+import { type SmppSession, splitMessage } from '@smsc/smpp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { boundEsme, exitOf, logLine, smsc, waitFor } from './helpers.ts';
 
@@ -31,7 +31,7 @@ describe('the smsc process', () => {
     expect(err).toContain('smpp.port: must be an integer 0-65535');
   });
 
-  it('runs all roles: a bind works, a message reaches the sink with its receipt, SIGTERM exits 0', async () => {
+  it('runs all roles: GSM, UCS2 and concatenated messages reach the sink in order with a receipt each, SIGTERM exits 0', async () => {
     writeFileSync(
       join(dir, 'smsc.json'),
       JSON.stringify({
@@ -64,26 +64,54 @@ describe('the smsc process', () => {
       };
       const sink = await connect('sink', 'sink-pw', 'bind_receiver');
       const acme = await connect('acme', 'acme-pw', 'bind_transceiver');
-      const resp = await acme.s.request({
-        command: 'submit_sm',
-        sourceAddrTon: 1,
-        sourceAddrNpi: 1,
-        sourceAddr: '4915100000001',
-        destAddrTon: 1,
-        destAddrNpi: 1,
-        destinationAddr: '46700000001',
-        registeredDelivery: 1,
-        shortMessage: Buffer.from('hello sink'),
-      });
-      expect(resp.commandStatus).toBe(0);
-      expect(resp.messageId).not.toBe('');
-      await waitFor(() => sink.got.length === 1 && acme.got.length === 1, 10_000);
-      expect(sink.got[0]?.shortMessage.toString()).toBe('hello sink');
-      expect(acme.got[0]?.esmClass).toBe(0x04);
-      expect(acme.got[0]?.tlvs?.receiptedMessageId).toBe(resp.messageId);
-      expect(acme.got[0]?.shortMessage.toString()).toMatch(
-        new RegExp(`^id:${resp.messageId} .*stat:DELIVRD`),
+      const submit = (fields: { shortMessage: Buffer; dataCoding?: number; esmClass?: number }) =>
+        acme.s.request({
+          command: 'submit_sm',
+          sourceAddrTon: 1,
+          sourceAddrNpi: 1,
+          sourceAddr: '4915100000001',
+          destAddrTon: 1,
+          destAddrNpi: 1,
+          destinationAddr: '46700000001',
+          registeredDelivery: 1,
+          ...fields,
+        });
+      const sent: { shortMessage: Buffer; dataCoding: number; esmClass: number }[] = [
+        { shortMessage: Buffer.from('hello sink'), dataCoding: 0, esmClass: 0 },
+        // UCS2 with a surrogate pair.
+        {
+          shortMessage: Buffer.from('\u00e9t\u00e9 \ud83d\ude00', 'utf16le').swap16(),
+          dataCoding: 8,
+          esmClass: 0,
+        },
+      ];
+      // A 400-character message in three GSM segments with an 8-bit concatenation UDH.
+      for (const seg of splitMessage(`${'x'.repeat(390)} the end.`, { method: 'udh8', reference: 42 }))
+        sent.push({
+          shortMessage: seg.shortMessage,
+          dataCoding: seg.dataCoding,
+          esmClass: seg.esmClassFlags,
+        });
+      expect(sent).toHaveLength(5);
+      const ids: string[] = [];
+      for (const fields of sent) {
+        const resp = await submit(fields);
+        expect(resp.commandStatus).toBe(0);
+        ids.push(resp.messageId);
+      }
+      await waitFor(() => sink.got.length === sent.length && acme.got.length === sent.length, 15_000);
+      // Intact and in order: same bytes, coding and UDHI flag as submitted.
+      expect(sink.got.map((p) => [p.shortMessage.toString('hex'), p.dataCoding, p.esmClass])).toEqual(
+        sent.map((f) => [f.shortMessage.toString('hex'), f.dataCoding, f.esmClass]),
       );
+      // One receipt per message and per segment, with exactly the ids the submit_sm_resp carried.
+      expect(acme.got.map((p) => p.tlvs?.receiptedMessageId).sort()).toEqual([...ids].sort());
+      for (const r of acme.got) {
+        expect(r.esmClass).toBe(0x04);
+        expect(r.shortMessage.toString()).toMatch(
+          new RegExp(`^id:${r.tlvs?.receiptedMessageId} .*stat:DELIVRD`),
+        );
+      }
 
       child.kill('SIGTERM');
       expect(await exitOf(child, 10_000)).toBe(0);
