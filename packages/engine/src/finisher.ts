@@ -17,13 +17,16 @@ type Pending = {
 export class Finisher {
   readonly #store: Store;
   readonly #logger: Logger;
+  readonly #lingerMs: number;
   #queue: Pending[] = [];
   #flushing = false;
   #scheduled = false;
 
-  constructor(store: Store, logger: Logger) {
+  /** `lingerMs`: wait this long for more batches before a flush (0: the next turn of the loop). */
+  constructor(store: Store, logger: Logger, lingerMs = 0) {
     this.#store = store;
     this.#logger = logger;
+    this.#lingerMs = lingerMs;
   }
 
   submit(items: FinishItem[], release: DestinationRelease): Promise<Set<string>> {
@@ -36,10 +39,10 @@ export class Finisher {
   #schedule(): void {
     if (this.#flushing || this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.#scheduled = false;
       void this.#flush();
-    });
+    }, this.#lingerMs);
   }
 
   async #flush(): Promise<void> {

@@ -34,6 +34,8 @@ export type WorkerOptions = {
   id?: string;
   /** Batches in flight at once (each for a different destination). Default 4. */
   concurrency?: number;
+  /** Claims run in parallel at most (never more than concurrency). Default min(concurrency, 4). */
+  claimers?: number;
   /** Lease on a claimed destination and its messages. Default 30 s. */
   leaseMs?: number;
   /** Lease renewal period while a batch is in flight. Default leaseMs / 3. */
@@ -45,6 +47,12 @@ export type WorkerOptions = {
   /** Pause after a store error before trying again. Default 1 s. */
   errorBackoffMs?: number;
   retry?: RetryPolicyOptions | RetryPolicy;
+  /**
+   * How long finished batches wait for others before their outcomes are written together. Longer
+   * means fewer commands per message at load and more latency per batch. Default 0 (the next turn
+   * of the event loop: batches that finish together still share one write).
+   */
+  recordLingerMs?: number;
   logger?: Logger;
   metrics?: Metrics;
   /** Event tailing (the wake-up source); `false` to rely on timers and poke() only. */
@@ -87,8 +95,16 @@ export class Worker extends EventEmitter {
   readonly #inFlight = new Map<string, Promise<void>>();
   #state: WorkerState = WorkerState.created;
   #failure: unknown;
-  #pumping = false;
-  #again = false;
+  readonly #maxClaimers: number;
+  /** Claimers running, claims in progress (slots they reserve), and pump calls so far. */
+  #claimers = 0;
+  #reserved = 0;
+  #wakes = 0;
+  /** Destinations a claimer of ours is locking right now, and those lost to others this round. */
+  readonly #claiming = new Set<string>();
+  readonly #lost = new Set<string>();
+  #stepOne: Promise<void> = Promise.resolve();
+  #listenWaiters: (() => void)[] = [];
   #timer: { at: number; handle: NodeJS.Timeout } | null = null;
   #scan: NodeJS.Timeout | null = null;
   #tailDone: Promise<void> = Promise.resolve();
@@ -100,6 +116,7 @@ export class Worker extends EventEmitter {
     this.#store = options.store;
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#concurrency = options.concurrency ?? 4;
+    this.#maxClaimers = Math.min(options.claimers ?? 4, this.#concurrency);
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.#leaseMs / 3));
     this.#scanIntervalMs = options.scanIntervalMs ?? 30_000;
@@ -131,7 +148,7 @@ export class Worker extends EventEmitter {
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
     this.#metrics = options.metrics ?? options.store.metrics;
     this.#tailOptions = options.tail;
-    this.#finisher = new Finisher(this.#store, this.#logger);
+    this.#finisher = new Finisher(this.#store, this.#logger, options.recordLingerMs ?? 0);
   }
 
   get state(): WorkerState {
@@ -165,7 +182,7 @@ export class Worker extends EventEmitter {
     });
     if (this.#tailOptions !== false) this.#tailDone = this.#tail(listening);
     else listening();
-    this.#scan = setInterval(() => void this.#pump(), this.#scanIntervalMs);
+    this.#scan = setInterval(() => this.#pump(), this.#scanIntervalMs);
     await Promise.race([
       placed,
       sleep(5000, undefined, { signal: this.#abort.signal }).catch(() => undefined),
@@ -173,22 +190,23 @@ export class Worker extends EventEmitter {
     // stop() may have run while we waited.
     if ((this.#state as WorkerState) !== WorkerState.starting) return;
     this.#setState(WorkerState.running);
-    void this.#pump();
+    this.#pump();
   }
 
   /** Look for due work now (admin "retry now", tests with a hand-moved clock). */
   poke(): void {
-    void this.#pump();
+    this.#pump();
   }
 
   /** Resolves when no claim round is running and no batch is in flight. */
   whenIdle(): Promise<void> {
-    if (!this.#pumping && this.#inFlight.size === 0) return Promise.resolve();
+    if (this.#claimers === 0 && this.#inFlight.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   #checkIdle(): void {
-    if (this.#pumping || this.#inFlight.size > 0) return;
+    this.#maybeListen();
+    if (this.#claimers > 0 || this.#inFlight.size > 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();
@@ -230,7 +248,13 @@ export class Worker extends EventEmitter {
     // Each clean-up guarded, so one failure does not skip the rest.
     const steps: [string, () => unknown][] = [
       ['timers', () => this.#clearTimers()],
-      ['abort', () => this.#abort.abort()],
+      [
+        'abort',
+        () => {
+          this.#abort.abort();
+          this.#maybeListen();
+        },
+      ],
       [
         'batches',
         () =>
@@ -268,7 +292,7 @@ export class Worker extends EventEmitter {
   }
 
   #canClaim(): boolean {
-    return this.#state === WorkerState.running && this.#inFlight.size < this.#concurrency;
+    return this.#state === WorkerState.running && this.#inFlight.size + this.#reserved < this.#concurrency;
   }
 
   #arm(at: number): void {
@@ -278,22 +302,26 @@ export class Worker extends EventEmitter {
     const delay = Math.min(Math.max(0, at - this.#store.now().getTime()), 2 ** 31 - 1);
     const handle = setTimeout(() => {
       this.#timer = null;
-      void this.#pump();
+      this.#pump();
     }, delay);
     this.#timer = { at, handle };
   }
 
   async #tail(listening: () => void): Promise<void> {
     const options = this.#tailOptions === false ? {} : (this.#tailOptions ?? {});
+    const feed = this.#store.tailEvents({ ...options, signal: this.#abort.signal, logger: this.#logger });
     try {
-      for await (const item of this.#store.tailEvents({
-        ...options,
-        signal: this.#abort.signal,
-        logger: this.#logger,
-      })) {
+      for (;;) {
+        // While claimers run or every slot is taken, events add nothing (the worker looks for work
+        // anyway when a claimer or a batch ends), so stop reading: no getMore per event at load.
+        // Events meanwhile wait in the capped collection and are read in one batch afterwards.
+        await this.#whenListening();
+        const next = await feed.next();
+        if (next.done) return;
+        const item = next.value;
         if (item.kind === 'gap') {
           listening();
-          void this.#pump();
+          this.#pump();
         } else this.#onEvent(item.event);
       }
     } catch (error) {
@@ -302,7 +330,26 @@ export class Worker extends EventEmitter {
       else this.#logger.error({ err: error }, 'event tail ended');
     } finally {
       listening();
+      await feed.return(undefined).catch(() => undefined);
     }
+  }
+
+  #busy(): boolean {
+    return this.#claimers > 0 || this.#inFlight.size >= this.#concurrency;
+  }
+
+  #whenListening(): Promise<void> {
+    if (!this.#busy() || this.#abort.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#listenWaiters.push(resolve);
+    });
+  }
+
+  #maybeListen(): void {
+    if (this.#busy() && !this.#abort.signal.aborted) return;
+    const waiters = this.#listenWaiters;
+    this.#listenWaiters = [];
+    for (const w of waiters) w();
   }
 
   #accepts(target: string): boolean {
@@ -315,25 +362,47 @@ export class Worker extends EventEmitter {
       this.#arm(event.due.getTime());
       return;
     }
-    void this.#pump();
+    this.#pump();
   }
 
-  async #pump(): Promise<void> {
-    if (this.#pumping) {
-      this.#again = true;
-      return;
-    }
+  /**
+   * Starts claimers up to `claimers` (each runs the protocol one batch at a time). Several run at
+   * once so that claiming (three round trips) overlaps delivery and recording, and so that batches
+   * finish close together and share one recording flush.
+   */
+  #pump(): void {
+    this.#wakes += 1;
     if (!this.#canClaim()) return;
-    this.#pumping = true;
+    const free = this.#concurrency - this.#inFlight.size - this.#reserved;
+    const start = Math.min(this.#maxClaimers - this.#claimers, free);
+    for (let i = 0; i < start; i += 1) void this.#claimer();
+  }
+
+  async #claimer(): Promise<void> {
+    this.#claimers += 1;
     try {
-      do {
-        this.#again = false;
-        await this.#round();
-      } while (this.#again && this.#canClaim());
+      while (this.#canClaim()) {
+        const wakes = this.#wakes;
+        this.#reserved += 1;
+        let claimed: boolean;
+        try {
+          claimed = await this.#claimBatch();
+        } finally {
+          this.#reserved -= 1;
+        }
+        if (claimed) continue;
+        // Nothing claimable. Look again only if something happened meanwhile; otherwise the last
+        // claimer out sets the timer from the next due time and the worker sleeps.
+        if (this.#wakes !== wakes) continue;
+        if (this.#claimers === 1) await this.#armFromNextDue();
+        break;
+      }
     } catch (error) {
       this.#onStoreError(error);
     } finally {
-      this.#pumping = false;
+      this.#claimers -= 1;
+      // The round ends with the last claimer: destinations lost in it may be claimed again.
+      if (this.#claimers === 0) this.#lost.clear();
       this.#checkIdle();
     }
   }
@@ -350,39 +419,53 @@ export class Worker extends EventEmitter {
   }
 
   /**
-   * One round of the protocol (BRIEF, "The lock protocol"): claim a message, then its destination;
-   * a loser releases the message and skips that destination for the rest of the round.
+   * One pass of the protocol (BRIEF, "The lock protocol"): claim a message, then its destination,
+   * then up to three more. A loser releases the message and skips that destination for the rest
+   * of the round. True when a batch was dispatched or a destination race was lost (try again).
    */
-  async #round(): Promise<void> {
-    const lost = new Set<string>();
+  async #claimBatch(): Promise<boolean> {
     const owner = this.id;
-    while (this.#canClaim()) {
-      const token = this.#store.newToken();
-      const claim = await this.#store.claimOne({
+    const token = this.#store.newToken();
+    // Step 1 runs one at a time per worker, so that each claim already excludes the destination
+    // a sibling claimer just took: otherwise siblings would race each other for the same queue head.
+    const previous = this.#stepOne;
+    let done: () => void = () => undefined;
+    this.#stepOne = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    let claim: Awaited<ReturnType<Store['claimOne']>>;
+    try {
+      await previous;
+      claim = await this.#store.claimOne({
         owner,
         token,
         leaseMs: this.#leaseMs,
         targets: this.#targets,
-        exclude: [...this.#inFlight.keys(), ...lost],
+        exclude: [...this.#inFlight.keys(), ...this.#claiming, ...this.#lost],
       });
-      if (!claim) {
-        await this.#armFromNextDue();
-        return;
-      }
-      const first = claim.message;
-      const dest = first.destMsisdn;
+      if (claim) this.#claiming.add(claim.message.destMsisdn);
+    } finally {
+      done();
+    }
+    if (!claim) return false;
+    const first = claim.message;
+    const dest = first.destMsisdn;
+    try {
       const won = await this.#store.claimDestination(dest, { owner, token, leaseMs: this.#leaseMs });
       if (!won) {
         await this.#store.release(first, token, owner);
-        lost.add(dest);
-        continue;
+        this.#lost.add(dest);
+        return true;
       }
       const { batch } = await this.#store.claimMore(first, { owner, token, leaseMs: this.#leaseMs });
       if (batch.length === 0) {
         await this.#store.releaseDestination(dest, token);
-        continue;
+        return true;
       }
       this.#dispatch(dest, token, batch);
+      return true;
+    } finally {
+      this.#claiming.delete(dest);
     }
   }
 
@@ -406,7 +489,7 @@ export class Worker extends EventEmitter {
       .finally(() => {
         this.#inFlight.delete(dest);
         this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
-        void this.#pump();
+        this.#pump();
         this.#checkIdle();
       });
     this.#inFlight.set(dest, run);
