@@ -56,4 +56,11 @@ export {
   type ResponseOf,
   SmppSession,
 } from './session.ts';
-export { BIND_STATE, type BindCommand, mayIssue, SessionRole, SessionState } from './state.ts';
+export {
+  BIND_STATE,
+  type BindCommand,
+  type IssueExtensions,
+  mayIssue,
+  SessionRole,
+  SessionState,
+} from './state.ts';

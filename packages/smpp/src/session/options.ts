@@ -38,6 +38,12 @@ export interface SessionOptions {
   closeGraceMs?: number;
   /** First request sequence number (1..0x7FFFFFFF), for resuming a numbering or testing the wrap. Default 1. */
   initialSequenceNumber?: number;
+  /**
+   * Lets an ESME bound as transmitter or transceiver issue deliver_sm, for gateways that inject
+   * mobile-originated traffic (SMPP 3.4 has deliver_sm from the SMSC only). Set it on both ends; the
+   * SMSC still decides per account whether to accept the message. Default false.
+   */
+  esmeMayDeliver?: boolean;
 }
 
 export type ResolvedSessionOptions = Readonly<Required<SessionOptions>>;
@@ -57,6 +63,7 @@ const DEFAULTS = {
   maxCommandLength: 65_536,
   closeGraceMs: 2_000,
   initialSequenceNumber: 1,
+  esmeMayDeliver: false,
 } as const;
 
 const POSITIVE = [

@@ -348,7 +348,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     }
     // §2.3 Table 2-1: a request the peer may not issue in this state gets ESME_RINVBNDSTS; PDUs
     // without a response of their own (outbind, alert_notification) get it in a generic_nack.
-    if (!mayIssue(peerRole(this.role), pdu.command, this.currentState)) {
+    if (!mayIssue(peerRole(this.role), pdu.command, this.currentState, this.options)) {
       this.writePdu(buildResponse(pdu, { commandStatus: CommandStatus.ESME_RINVBNDSTS }));
       return;
     }
@@ -465,7 +465,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   private assertMayIssue(command: CommandName): void {
     if (this.currentState === SessionState.closed) throw new SmppSessionClosedError(this.closeInfo!.reason);
-    if (!mayIssue(this.role, command, this.currentState))
+    if (!mayIssue(this.role, command, this.currentState, this.options))
       throw new SmppInvalidStateError(command, this.currentState);
   }
 

@@ -69,8 +69,25 @@ const ISSUE_RULES: Partial<Record<CommandName, Readonly<Record<SessionRole, Stat
   generic_nack: { esme: LIVE, smsc: LIVE },
 };
 
+/** Departures from the table that a deployment opts into; both ends of a session must agree. */
+export type IssueExtensions = {
+  /**
+   * An ESME bound as transmitter or transceiver may issue deliver_sm: gateways inject
+   * mobile-originated traffic this way, though SMPP 3.4 §4.6 has deliver_sm flow from the SMSC only.
+   */
+  esmeMayDeliver?: boolean;
+};
+
 /** True when `role` may issue the request `command` while the session is in `state`. */
-export function mayIssue(role: SessionRole, command: CommandName, state: SessionState): boolean {
+export function mayIssue(
+  role: SessionRole,
+  command: CommandName,
+  state: SessionState,
+  extensions: IssueExtensions = {},
+): boolean {
+  if (extensions.esmeMayDeliver && command === 'deliver_sm' && role === SessionRole.esme) {
+    return TX.includes(state);
+  }
   const rule = ISSUE_RULES[command];
   return rule?.[role].includes(state) ?? false;
 }
