@@ -116,6 +116,27 @@ describe('EsmeDelivery', () => {
     await eventually(async () => (await store.get(waiting._id))?.state === SmsState.delivered);
   });
 
+  it('lets a batch in flight finish on close, so its outcome is recorded', async () => {
+    await start();
+    let answered = 0;
+    const slow = await esme('sink', () => 0);
+    // Replace the instant answer with a slow one.
+    slow.session.removeAllListeners('pdu');
+    slow.session.on('pdu', (pdu) => {
+      if (pdu.command !== 'deliver_sm') return;
+      slow.received.push(pdu);
+      setTimeout(() => {
+        answered += 1;
+        slow.session.respond(pdu, {});
+      }, 300);
+    });
+    const m = await store.queue(submit('46700000017', 'in flight at close'));
+    await eventually(() => slow.received.length === 1);
+    await delivery.close({ timeoutMs: 3000 });
+    expect(answered).toBe(1);
+    expect((await store.get(m._id))?.state).toBe(SmsState.delivered);
+  });
+
   it('records a permanent refusal by the ESME as failed', async () => {
     await start();
     await esme('sink', () => 0x65);
