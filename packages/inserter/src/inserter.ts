@@ -91,6 +91,8 @@ export class Inserter {
         unbindTimeoutMs: this.options.session?.unbindTimeoutMs ?? this.config.drainTimeoutMs,
         // Read past the window so the excess is answered ESME_RMSGQFUL instead of waiting unread.
         maxInboundInFlight: windowRoom,
+        // Gateway accounts inject MO traffic as deliver_sm; the handler checks the account's allowMo.
+        esmeMayDeliver: true,
         ...(this.options.tls ? { tls: this.options.tls } : {}),
       },
       (session) => this.onSession(session),

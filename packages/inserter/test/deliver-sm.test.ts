@@ -1,16 +1,22 @@
 /**
- * MO deliver_sm from a gateway account. @smsc/smpp's session refuses deliver_sm from an ESME at the
- * bind-state table (ESME_RINVBNDSTS) before the application sees it, so the handler is driven here
- * through dispatch with a stand-in session.
+ * MO deliver_sm from a gateway account: the handler through dispatch with a stand-in session, then the
+ * same over TCP (the inserter's sessions set esmeMayDeliver; the handler decides per account).
  */
-import { type ApplicationRequest, buildPdu, CommandStatus, type PduOf, type SmppSession } from '@smsc/smpp';
+import {
+  type ApplicationRequest,
+  buildPdu,
+  CommandStatus,
+  connectSmpp,
+  type PduOf,
+  type SmppSession,
+} from '@smsc/smpp';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContext, type Connection, type InserterContext } from '../src/context.ts';
 import { dispatch } from '../src/dispatch.ts';
 import { BoundSessions, resolveInserterConfig } from '../src/index.ts';
-import { type Fixture, setUpDirectory } from './helpers.ts';
+import { ACCOUNTS, type Fixture, setUpDirectory, startInserter } from './helpers.ts';
 
 type Answered = { pdu: ApplicationRequest; fields: Record<string, unknown> };
 
@@ -82,5 +88,39 @@ describe('MO deliver_sm', () => {
     const answer = await send('acme', mo);
     expect(answer.fields).toEqual({ commandStatus: CommandStatus.ESME_RINVBNDSTS });
     expect(await fixture.store.find({ accountId: 'acme', 'payload.command': 'deliver_sm' })).toEqual([]);
+  });
+
+  it('takes MO deliver_sm over TCP from a gateway bound as transmitter, and refuses it from others', async () => {
+    const inserter = await startInserter(fixture);
+    const open = async (systemId: string) =>
+      connectSmpp({
+        host: '127.0.0.1',
+        port: inserter.port,
+        enquireLinkIntervalMs: 0,
+        esmeMayDeliver: true,
+        bind: {
+          command: 'bind_transmitter',
+          systemId,
+          password: ACCOUNTS.find((a) => a.systemId === systemId)?.password ?? '',
+        },
+      });
+    const gateway = await open('gateway');
+    const acme = await open('acme');
+    try {
+      const { command, commandStatus, sequenceNumber, ...fields } = mo;
+      void command;
+      void commandStatus;
+      void sequenceNumber;
+      const ok = await gateway.request({ command: 'deliver_sm', ...fields, sourceAddr: '46709999999' });
+      expect(ok.commandStatus).toBe(CommandStatus.ESME_ROK);
+      const refused = await acme.request({ command: 'deliver_sm', ...fields, sourceAddr: '46708888888' });
+      expect(refused.commandStatus).toBe(CommandStatus.ESME_RINVBNDSTS);
+      expect(await fixture.store.find({ 'payload.source.addr': '46709999999' })).toHaveLength(1);
+      expect(await fixture.store.find({ 'payload.source.addr': '46708888888' })).toHaveLength(0);
+    } finally {
+      await gateway.unbind();
+      await acme.unbind();
+      await inserter.close();
+    }
   });
 });
