@@ -233,6 +233,44 @@ describe('driver CRUD with default options', () => {
     expect((await coll.distinct('dest')).sort()).toEqual(['a', 'b']);
   });
 
+  it('joins with $lookup and splits with $facet', async () => {
+    const accounts = db.collection<Doc>(`${coll.collectionName}_acc`);
+    await accounts.insertMany([
+      { _id: 'acme', name: 'Acme' },
+      { _id: 'zeta', name: 'Zeta' },
+    ]);
+    await coll.insertMany([
+      { account: 'acme', n: 1 },
+      { account: 'acme', n: 2 },
+      { account: 'zeta', n: 3 },
+    ]);
+    const joined = await coll
+      .aggregate([
+        { $lookup: { from: accounts.collectionName, localField: 'account', foreignField: '_id', as: 'acc' } },
+        { $unwind: '$acc' },
+        { $group: { _id: '$acc.name', total: { $sum: '$n' } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(joined).toEqual([
+      { _id: 'Acme', total: 3 },
+      { _id: 'Zeta', total: 3 },
+    ]);
+    const [facets] = await coll
+      .aggregate([
+        {
+          $facet: {
+            small: [{ $match: { n: { $lt: 2 } } }, { $count: 'c' }],
+            none: [{ $match: { n: { $gt: 99 } } }, { $count: 'c' }],
+            all: [{ $count: 'c' }],
+          },
+        },
+      ])
+      .toArray();
+    // $count over nothing yields no document, inside $facet too.
+    expect(facets).toEqual({ small: [{ c: 1 }], none: [], all: [{ c: 3 }] });
+  });
+
   it('matches and sorts dates, ObjectIds, nested fields and arrays as MongoDB does', async () => {
     const t0 = new Date('2026-01-01T00:00:00Z');
     await coll.insertMany([

@@ -31,28 +31,11 @@ function stageName(stage: Document): string {
 }
 
 /**
- * Runs a pipeline through mingo, except `$count`, done here: mingo yields `[{n: 0}]` on empty input
- * where MongoDB yields no document at all.
+ * `$count` as MongoDB defines it, `$group` + `$project`: mingo's own `$count` yields `[{n: 0}]` on
+ * empty input where MongoDB yields no document. Rewritten everywhere, `$facet` branches included.
  */
-export function runPipeline(
-  input: Document[],
-  pipeline: Document[],
-  resolve: (name: string) => Document[],
-): Document[] {
-  let docs = input;
-  let segment: Document[] = [];
-  const flush = () => {
-    if (segment.length === 0) return;
-    const needsCopy = segment.some((s) => !NON_MUTATING.has(stageName(s)));
-    const source = needsCopy ? docs.map(cloneValue) : docs;
-    try {
-      docs = new Aggregator(segment, { collectionResolver: resolve }).run(source) as Document[];
-    } catch (err) {
-      if (err instanceof MongoCommandError) throw err;
-      throw new MongoCommandError('Location40324', (err as Error).message, {}, err);
-    }
-    segment = [];
-  };
+export function rewriteStages(pipeline: Document[]): Document[] {
+  const out: Document[] = [];
   for (const stage of pipeline) {
     const name = stageName(stage);
     if (UNSUPPORTED.has(name)) {
@@ -62,17 +45,44 @@ export function runPipeline(
       );
     }
     if (name === '$count') {
-      flush();
       const field = stage.$count;
-      if (typeof field !== 'string' || field.length === 0)
-        throw new MongoCommandError('Location40324', 'the count field must be a non-empty string');
-      docs = docs.length === 0 ? [] : [{ [field]: docs.length }];
+      if (typeof field !== 'string' || field.length === 0 || field.startsWith('$') || field.includes('.')) {
+        throw new MongoCommandError(
+          'Location40324',
+          'the count field must be a non-empty string without $ or .',
+        );
+      }
+      out.push({ $group: { _id: null, [field]: { $sum: 1 } } }, { $project: { _id: 0 } });
       continue;
     }
-    segment.push(stage);
+    if (name === '$facet' && isPlainObject(stage.$facet)) {
+      const branches: Document = {};
+      for (const [k, sub] of Object.entries(stage.$facet))
+        branches[k] = Array.isArray(sub) ? rewriteStages(sub as Document[]) : sub;
+      out.push({ $facet: branches });
+      continue;
+    }
+    out.push(stage);
   }
-  flush();
-  return docs;
+  return out;
+}
+
+/** Runs a pipeline through mingo, on copies of the input when a stage could write into it. */
+export function runPipeline(
+  input: Document[],
+  pipeline: Document[],
+  resolve: (name: string) => Document[],
+): Document[] {
+  const stages = rewriteStages(pipeline);
+  if (stages.length === 0) return input;
+  const needsCopy = stages.some((s) => !NON_MUTATING.has(stageName(s)));
+  const source = needsCopy ? input.map(cloneValue) : input;
+  try {
+    return new Aggregator(stages, { collectionResolver: resolve }).run(source) as Document[];
+  } catch (err) {
+    if (err instanceof MongoCommandError) throw err;
+    throw new MongoCommandError('Location40324', (err as Error).message, {}, err);
+  }
 }
 
 export const aggregate: CommandHandler = (ctx) => {
