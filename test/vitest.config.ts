@@ -1,5 +1,11 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'e2e', include: ['e2e/**/*.test.ts'] },
+  test: {
+    name: 'e2e',
+    include: ['e2e/**/*.test.ts'],
+    // One MongoDB per run (MONGODB_URI, a container, or the in-memory server), shared with the SMSC
+    // child processes through its URI.
+    globalSetup: ['../packages/test-mongo/src/global-setup.ts'],
+  },
 });
