@@ -6,7 +6,7 @@ import { isPlainObject } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { formatValue } from './format-value.ts';
 import { compileFilter } from './matcher.ts';
-import { planQuery, scanIndex } from './query-plan.ts';
+import { type Interval, planQuery, scanIndex } from './query-plan.ts';
 import { sortBy } from './sort.ts';
 import type { Document } from './wire.ts';
 
@@ -95,7 +95,23 @@ export class Collection {
     const out: Rec[] = [];
     let keys = 0;
     let docs = 0;
-    if (plan.kind === 'collscan') {
+    const union = plan.kind === 'collscan' && natural === 0 && !hint ? this.#orPlans(filter) : undefined;
+    if (union) {
+      // MongoDB's OR stage: one index scan per $or branch, each record once, then the full filter.
+      const seen = new Set<Rec>();
+      for (const branch of union) {
+        for (const entry of scanIndex(branch.index, branch.intervals, false)) {
+          keys++;
+          if (seen.has(entry.rec)) continue;
+          seen.add(entry.rec);
+          docs++;
+          if (match(entry.rec.doc)) out.push(entry.rec);
+        }
+      }
+      // Natural order when no sort is asked for, as a collection scan would give.
+      if (!sort) out.sort((a, b) => a.id - b.id);
+      plan = { kind: 'collscan', reverse: false, sorted: !sort };
+    } else if (plan.kind === 'collscan') {
       const source = plan.reverse ? [...this.records.values()].reverse() : this.records.values();
       for (const rec of source) {
         docs++;
@@ -119,13 +135,33 @@ export class Collection {
       }
     }
     if (opts.stats) {
-      opts.stats.plan = plan.kind === 'collscan' ? 'COLLSCAN' : `IXSCAN ${plan.index.name}`;
+      opts.stats.plan = union
+        ? `OR ${union.map((b) => b.index.name).join(',')}`
+        : plan.kind === 'collscan'
+          ? 'COLLSCAN'
+          : `IXSCAN ${plan.index.name}`;
       opts.stats.keysExamined = keys;
       opts.stats.docsExamined = docs;
     }
     if (!plan.sorted && sort) sortBy(out, sort, (r) => r.doc);
     if (skip === 0 && out.length <= want) return out;
     return out.slice(skip, want === Number.POSITIVE_INFINITY ? undefined : want);
+  }
+
+  /** Index scans for each branch of a top-level $or, or undefined unless every branch has one. */
+  #orPlans(filter: Document | undefined): { index: CollectionIndex; intervals: Interval[] }[] | undefined {
+    const branches = filter?.$or;
+    if (!Array.isArray(branches) || branches.length === 0 || branches.length > 32) return undefined;
+    const { $or, ...rest } = filter!;
+    const plans: { index: CollectionIndex; intervals: Interval[] }[] = [];
+    for (const branch of branches) {
+      if (!isPlainObject(branch)) return undefined;
+      const p = planQuery({ $and: [rest, branch] }, undefined, this.indexes);
+      if (p.kind !== 'ixscan' || p.intervals.length === 0 || p.intervals.every((iv) => iv.low.length === 0))
+        return undefined;
+      plans.push({ index: p.index, intervals: p.intervals });
+    }
+    return plans;
   }
 
   #resolveHint(hint: unknown): CollectionIndex | undefined {

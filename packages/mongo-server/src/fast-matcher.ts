@@ -103,6 +103,19 @@ function compileField(path: string, cond: unknown): Pred | undefined {
 export function compileFastFilter(filter: Document): Pred | undefined {
   const preds: Pred[] = [];
   for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$or' || key === '$nor') {
+      if (!Array.isArray(cond) || cond.length === 0) return undefined;
+      const branches: Pred[] = [];
+      for (const sub of cond) {
+        if (!isPlainObject(sub)) return undefined;
+        const p = compileFastFilter(sub);
+        if (!p) return undefined;
+        branches.push(p);
+      }
+      const nor = key === '$nor';
+      preds.push((doc) => branches.some((b) => b(doc)) !== nor);
+      continue;
+    }
     if (key === '$and') {
       if (!Array.isArray(cond) || cond.length === 0) return undefined;
       for (const sub of cond) {

@@ -96,6 +96,24 @@ describe('query planning', () => {
     expect(recs.length).toBeGreaterThan(0);
   });
 
+  it('answers a top-level $or with one index scan per branch when every branch has an index', () => {
+    const s = stats();
+    const recs = coll.find(
+      { $or: [{ destMsisdn: '+447', state: 'queued' }, { _id: { $lt: 3 } }] },
+      { stats: s },
+    );
+    expect(s.plan).toBe('OR dest,_id_');
+    expect(s.docsExamined).toBeLessThan(100);
+    const slow = coll.find(
+      { $or: [{ destMsisdn: '+447', state: 'queued' }, { _id: { $lt: 3 } }] },
+      { hint: { $natural: 1 } },
+    );
+    expect(recs.map((r) => r.id)).toEqual(slow.map((r) => r.id));
+    const partial = stats();
+    coll.find({ $or: [{ destMsisdn: '+447' }, { priority: 1 }] }, { limit: 1, stats: partial });
+    expect(partial.plan).toBe('COLLSCAN');
+  });
+
   it('falls back to a collection scan when no index fits', () => {
     const s = stats();
     coll.find({ priority: 2 }, { limit: 1, stats: s });
