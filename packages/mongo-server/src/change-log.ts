@@ -13,7 +13,8 @@ export type ChangeEntry = {
   readonly coll: string | undefined;
   readonly documentKey?: Document;
   readonly fullDocument?: Document;
-  readonly updateDescription?: Document;
+  /** Update events: the document before, to describe the change only if a stream reads it. */
+  readonly before?: Document;
   readonly wallTime: Date;
 };
 

@@ -1,6 +1,6 @@
 import { calculateObjectSize, ObjectId, UUID } from 'bson';
 import { compareBson, TypeBound, TypeRank } from './bson-order.ts';
-import { type ChangeLog, describeUpdate } from './change-log.ts';
+import type { ChangeLog } from './change-log.ts';
 import { CollectionIndex, type IndexSpec, type Rec } from './collection-index.ts';
 import { isPlainObject } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
@@ -262,7 +262,7 @@ export class Collection {
       coll: this.name,
       documentKey: { _id: next._id },
       fullDocument: next,
-      ...(kind === 'update' ? { updateDescription: describeUpdate(old, next) } : {}),
+      ...(kind === 'update' ? { before: old } : {}),
     });
     if (this.capped) {
       const size = calculateObjectSize(next);

@@ -1,5 +1,5 @@
 import { Aggregator } from 'mingo';
-import { type ChangeEntry, clusterTime, resumeToken, seqFromToken } from '../change-log.ts';
+import { type ChangeEntry, clusterTime, describeUpdate, resumeToken, seqFromToken } from '../change-log.ts';
 import { type ChangeSource, cursorIdLong, DEFAULT_FIRST_BATCH, takeFromChanges } from '../cursors.ts';
 import { isPlainObject } from '../doc-path.ts';
 import { MongoCommandError } from '../errors.ts';
@@ -100,7 +100,8 @@ export function openChangeStream(
     }
     base.ns = entry.coll === undefined ? { db: entry.db } : { db: entry.db, coll: entry.coll };
     if (entry.documentKey) base.documentKey = entry.documentKey;
-    if (entry.updateDescription) base.updateDescription = entry.updateDescription;
+    if (entry.kind === 'update' && entry.before && entry.fullDocument)
+      base.updateDescription = describeUpdate(entry.before, entry.fullDocument);
     const events = aggregator ? (aggregator.run([base]) as Document[]) : [base];
     // A collection stream ends when its collection (or database) is dropped; a database stream when
     // its database is.
