@@ -53,27 +53,33 @@ function claimUpdate(
 }
 
 /**
- * Step 1: claim one due message, highest priority first, then the longest waiting. One
- * findOneAndUpdate. A message whose lease ran out is due again (see claimUpdate) and is taken over.
+ * Step 1: claim one due message, highest priority first, then the longest waiting: one
+ * findOneAndUpdate when a queued message is due. A message whose lease ran out is due again (see
+ * claimUpdate) and is taken over by the second query when no queued message is due.
  */
 export async function claimOne(ctx: StoreContext, opts: ClaimOptions): Promise<Claim | null> {
   const now = ctx.now();
-  const filter: Filter<SmsRecord> = {
-    state: { $in: [SmsState.queued, SmsState.delivering] },
-    nextAttemptAt: { $lte: now },
-    ...targetFilter(opts.targets),
-  };
-  if (opts.exclude && opts.exclude.length > 0) filter.destMsisdn = { $nin: [...opts.exclude] };
-  const message = await ctx.cols.sms.findOneAndUpdate(filter, claimUpdate(ctx, opts), {
-    sort: { priority: -1, nextAttemptAt: 1 },
-    returnDocument: 'after',
-  });
-  if (!message) {
-    ctx.metrics.inc('smsc_claims_total', { result: 'empty' });
-    return null;
+  const rest: Filter<SmsRecord> = { nextAttemptAt: { $lte: now }, ...targetFilter(opts.targets) };
+  if (opts.exclude && opts.exclude.length > 0) rest.destMsisdn = { $nin: [...opts.exclude] };
+  // Two queries, each an equality on state, so that `sms_due` serves the sort directly (an `$in`
+  // on the first key would need a merge of two index ranges). Expired leases come second: at load
+  // they wait for a quiet moment, their destination's next holder (claimMore), or cleanup.
+  for (const state of [SmsState.queued, SmsState.delivering]) {
+    const message = await ctx.cols.sms.findOneAndUpdate(
+      { state, ...rest } as Filter<SmsRecord>,
+      claimUpdate(ctx, opts),
+      {
+        sort: { priority: -1, nextAttemptAt: 1 },
+        returnDocument: 'after',
+      },
+    );
+    if (message) {
+      ctx.metrics.inc('smsc_claims_total', { result: state === SmsState.queued ? 'claimed' : 'taken-over' });
+      return { token: opts.token, message };
+    }
   }
-  ctx.metrics.inc('smsc_claims_total', { result: 'claimed' });
-  return { token: opts.token, message };
+  ctx.metrics.inc('smsc_claims_total', { result: 'empty' });
+  return null;
 }
 
 export type LockOptions = { owner: string; token: string; leaseMs: number };
