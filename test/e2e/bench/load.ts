@@ -1,0 +1,214 @@
+// A bounded submit load against one or more inserters, with a sink that takes every deliver_sm.
+// Senders and the sink reconnect to another live inserter when theirs goes away, so the load
+// survives a killed process. Each message carries a unique text, the key of every bookkeeping map.
+import { connectSmpp, type SmppSession } from '@smsc/smpp';
+
+export type LoadOptions = {
+  /** SMPP ports of the inserters alive now; asked again on every (re)connect. */
+  ports(): number[];
+  senders: number;
+  /** submit_sm outstanding per sender. */
+  window: number;
+  durationMs: number;
+  /** Messages in all; stops earlier when reached. Default unbounded (the duration bounds it). */
+  maxMessages?: number;
+  /** Distinct destinations 4670xxxxxxx, used round-robin. */
+  destinations: number;
+  /** Messages per second over all senders; default as fast as the windows allow. */
+  ratePerS?: number;
+  /** registered_delivery 1, senders bind as transceivers and take the receipts. */
+  receipts?: boolean;
+  /** The sink binds to the first live port while it lives (the test knows who delivers). */
+  sinkPreferFirst?: boolean;
+  /** Sink sessions bound at once (each on the next live port). Default 1. */
+  sinks?: number;
+};
+
+export type LoadResult = {
+  /** Text -> message id of every submit answered ESME_ROK. */
+  readonly acked: Map<string, string>;
+  /** Text -> how many times the sink got it. */
+  readonly seen: Map<string, number>;
+  /** Submit -> first delivery, ms, in delivery order. */
+  readonly latencies: number[];
+  /** Receipts taken by the senders. */
+  receipts(): number;
+  /** Submits answered with another status. */
+  readonly refused: number;
+  /** Submits that got no answer (their session died). */
+  readonly unknown: number;
+  /** Of the unanswered submits, how many reached the sink anyway. */
+  unknownSeen(): number;
+  readonly sinkBinds: number;
+  readonly senderBinds: number;
+  /** Time from the first submit to the last answer, ms. */
+  readonly submitMs: number;
+  /** Closes the sink (the load is already over). Idempotent. */
+  stop(): Promise<void>;
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const acked = new Map<string, string>();
+  const seen = new Map<string, number>();
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const unknownTexts = new Set<string>();
+  let receipts = 0;
+  let refused = 0;
+  let sinkBinds = 0;
+  let senderBinds = 0;
+  let stopped = false;
+  const sinkSessions = new Set<SmppSession>();
+
+  const pick = (k: number): number | undefined => {
+    const ports = options.ports();
+    return ports.length === 0 ? undefined : ports[k % ports.length];
+  };
+
+  const bind = async (port: number, kind: 'sink' | 'sender'): Promise<SmppSession | undefined> => {
+    try {
+      return await connectSmpp({
+        host: '127.0.0.1',
+        port,
+        enquireLinkIntervalMs: 0,
+        connectTimeoutMs: 2000,
+        responseTimeoutMs: 5000,
+        windowSize: options.window,
+        bind:
+          kind === 'sink'
+            ? { command: 'bind_receiver', systemId: 'sink', password: 'sink-pw' }
+            : {
+                command: options.receipts ? 'bind_transceiver' : 'bind_transmitter',
+                systemId: 'acme',
+                password: 'acme-pw',
+              },
+      });
+    } catch {
+      return undefined;
+    }
+  };
+
+  const sinkLoop = async (k: number) => {
+    while (!stopped) {
+      const port = pick(options.sinkPreferFirst ? 0 : k);
+      const s = port === undefined ? undefined : await bind(port, 'sink');
+      if (!s) {
+        await sleep(50);
+        continue;
+      }
+      sinkBinds++;
+      sinkSessions.add(s);
+      s.on('error', () => undefined);
+      s.on('pdu', (pdu) => {
+        if (pdu.command !== 'deliver_sm') return;
+        const text = pdu.shortMessage.toString('latin1');
+        const n = seen.get(text) ?? 0;
+        seen.set(text, n + 1);
+        if (n === 0) {
+          const t = sentAt.get(text);
+          if (t !== undefined) latencies.push(performance.now() - t);
+        }
+        s.respond(pdu, {});
+      });
+      await new Promise<void>((r) => s.once('close', () => r()));
+      sinkSessions.delete(s);
+    }
+  };
+  const sinks = Array.from({ length: options.sinks ?? 1 }, (_, k) => sinkLoop(k));
+  const firstSink = Date.now() + 10_000;
+  while (sinkBinds < (options.sinks ?? 1) && Date.now() < firstSink) await sleep(10);
+
+  const t0 = performance.now();
+  const deadline = t0 + options.durationMs;
+  const max = options.maxMessages ?? Number.POSITIVE_INFINITY;
+  let next = 0;
+  let lastAnswer = t0;
+
+  const sender = async (k: number) => {
+    let attempt = 0;
+    while (performance.now() < deadline && next < max) {
+      const port = pick(k + attempt++);
+      const s = port === undefined ? undefined : await bind(port, 'sender');
+      if (!s) {
+        await sleep(50);
+        continue;
+      }
+      senderBinds++;
+      let open = true;
+      s.on('error', () => undefined);
+      s.once('close', () => {
+        open = false;
+      });
+      s.on('pdu', (pdu) => {
+        if (pdu.command !== 'deliver_sm') return;
+        receipts++;
+        s.respond(pdu, {});
+      });
+      const inflight = new Set<Promise<void>>();
+      while (open && performance.now() < deadline && next < max) {
+        const i = next++;
+        if (options.ratePerS) {
+          const due = t0 + (i * 1000) / options.ratePerS;
+          const wait = due - performance.now();
+          if (wait > 1) await sleep(wait);
+        }
+        const text = `m${i}`;
+        sentAt.set(text, performance.now());
+        const p = s
+          .request({
+            command: 'submit_sm',
+            sourceAddr: '4915100000001',
+            destAddrTon: 1,
+            destAddrNpi: 1,
+            destinationAddr: `4670${String(i % options.destinations).padStart(7, '0')}`,
+            registeredDelivery: options.receipts ? 1 : 0,
+            shortMessage: Buffer.from(text, 'latin1'),
+          })
+          .then(
+            (r) => {
+              lastAnswer = performance.now();
+              if (r.commandStatus === 0) acked.set(text, r.messageId);
+              else refused++;
+            },
+            () => {
+              // The session died under it: stop using it (its 'close' may come only after a macrotask).
+              open = false;
+              unknownTexts.add(text);
+            },
+          );
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+        if (inflight.size >= options.window) await Promise.race(inflight);
+      }
+      await Promise.all(inflight);
+      if (open) await s.unbind().catch(() => s.close());
+    }
+  };
+  await Promise.all(Array.from({ length: options.senders }, (_, k) => sender(k)));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    acked,
+    seen,
+    latencies,
+    receipts: () => receipts,
+    refused,
+    unknown: unknownTexts.size,
+    unknownSeen: () => [...unknownTexts].filter((t) => seen.has(t)).length,
+    get sinkBinds() {
+      return sinkBinds;
+    },
+    senderBinds,
+    submitMs: lastAnswer - t0,
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        await Promise.all([...sinkSessions].map((s) => s.close()));
+        await Promise.all(sinks);
+      })();
+      return stopping;
+    },
+  };
+}
