@@ -1,19 +1,25 @@
 import { createStore, RECEIPT_ID_SUFFIX, SmsState, type Store } from '@smsc/store';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveryResult, Worker } from '../src/index.ts';
 import { type FakeClock, fakeClock, message, scriptedOutlet } from './helpers.ts';
 
 describe('retries, backoff and expiry (hand-moved clock)', () => {
   let mongo: TestMongo;
+  const extra: Db[] = [];
   beforeAll(async () => {
     mongo = await useTestMongo();
   });
-  afterAll(() => mongo.close());
+  afterAll(async () => {
+    for (const db of extra) await db.dropDatabase();
+    await mongo.close();
+  });
 
   async function setup(answers: DeliveryResult[], name: string) {
     const clock: FakeClock = fakeClock();
     const db = (await mongo.client()).db(`${mongo.dbName}_${name}`);
+    extra.push(db);
     const store: Store = createStore({ db, now: clock.now });
     await store.migrate();
     const outlet = scriptedOutlet(

@@ -1,4 +1,5 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmsState, type Store } from '../src/index.ts';
 import { type FakeClock, fakeClock, message, migratedStore } from './helpers.ts';
@@ -10,15 +11,20 @@ describe('the lock protocol', () => {
   let mongo: TestMongo;
   let store: Store;
   let clock: FakeClock;
+  const extra: Db[] = [];
   beforeAll(async () => {
     mongo = await useTestMongo();
   });
   beforeEach(async () => {
     clock = fakeClock();
     const db = (await mongo.client()).db(`${mongo.dbName}_${Math.random().toString(36).slice(2, 8)}`);
+    extra.push(db);
     store = await migratedStore(db, { now: clock.now });
   });
-  afterAll(() => mongo.close());
+  afterAll(async () => {
+    for (const db of extra) await db.dropDatabase();
+    await mongo.close();
+  });
 
   const claim = (owner: string, exclude: string[] = []) =>
     store.claimOne({ owner, token: store.newToken(), leaseMs: LEASE, targets, exclude });
