@@ -1,0 +1,129 @@
+/**
+ * node-smpp 0.5.1 (npm `smpp`, CommonJS, untyped): an SMPP client nobody on this project wrote, with
+ * just the types the e2e suites use. Its PDUs use snake_case field names; it decodes short_message to
+ * `{ message, udh? }` with its own GSM 03.38 and UCS2 coders, which is what makes it a useful oracle.
+ */
+import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import type net from 'node:net';
+
+export interface NsPdu {
+  command: string;
+  command_status: number;
+  sequence_number: number;
+  message_id?: string;
+  source_addr?: string;
+  destination_addr?: string;
+  data_coding?: number;
+  esm_class?: number;
+  short_message?: { message: string | Buffer; udh?: Buffer[] };
+  receipted_message_id?: string;
+  message_state?: number;
+  response(fields?: Record<string, unknown>): NsPdu;
+}
+
+type Callback = (pdu: NsPdu) => void;
+
+export interface NsSession extends EventEmitter {
+  socket: net.Socket;
+  send(pdu: NsPdu, callback?: Callback): boolean;
+  close(callback?: () => void): void;
+  destroy(callback?: () => void): void;
+  bind_transceiver(fields: Record<string, unknown>, callback: Callback): boolean;
+  bind_transmitter(fields: Record<string, unknown>, callback: Callback): boolean;
+  bind_receiver(fields: Record<string, unknown>, callback: Callback): boolean;
+  submit_sm(fields: Record<string, unknown>, callback: Callback): boolean;
+  unbind(fields: Record<string, unknown>, callback: Callback): boolean;
+}
+
+interface NodeSmpp {
+  connect(options: { host: string; port: number }): NsSession;
+}
+
+type NsCoder = { encode(value: string): Buffer; decode(value: Buffer): string };
+interface NodeSmppDefs {
+  encodings: { ASCII: NsCoder; UCS2: NsCoder };
+}
+
+const require = createRequire(import.meta.url);
+export const nodeSmpp = require('smpp') as NodeSmpp;
+/** node-smpp's own text coders: ASCII is its GSM 03.38 default alphabet (unpacked, with escapes). */
+export const nodeSmppCoders = (require('smpp/lib/defs.js') as NodeSmppDefs).encodings;
+
+type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
+
+/** Calls a node-smpp request method and resolves with its response PDU, or rejects after `timeoutMs`. */
+export function nsCall(
+  session: NsSession,
+  method: BindCommand | 'submit_sm' | 'unbind',
+  fields: Record<string, unknown>,
+  timeoutMs = 5000,
+): Promise<NsPdu> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`node-smpp: no ${method}_resp within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const sent = session[method](fields, (pdu) => {
+      clearTimeout(timer);
+      resolve(pdu);
+    });
+    if (!sent) {
+      clearTimeout(timer);
+      reject(new Error(`node-smpp could not send ${method}`));
+    }
+  });
+}
+
+export type NsEsme = {
+  session: NsSession;
+  /** Every deliver_sm received, in arrival order (each answered with ESME_ROK). */
+  delivered: NsPdu[];
+  /** Unbinds (bounded) and closes the socket; safe to call twice. */
+  close(): Promise<void>;
+};
+
+/**
+ * Connects node-smpp to 127.0.0.1:`port`, binds, answers every deliver_sm with ESME_ROK and
+ * every enquire_link, and keeps the deliver_sm it got. Rejects if the bind is refused.
+ */
+export async function bindNodeSmpp(
+  port: number,
+  command: BindCommand,
+  systemId: string,
+  password: string,
+): Promise<NsEsme> {
+  const session = nodeSmpp.connect({ host: '127.0.0.1', port });
+  // Errors after the test (ECONNRESET on a closed SMSC) must not crash the worker.
+  session.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('node-smpp: no connection within 5 s')), 5000);
+    session.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const delivered: NsPdu[] = [];
+  session.on('deliver_sm', (pdu: NsPdu) => {
+    delivered.push(pdu);
+    session.send(pdu.response());
+  });
+  session.on('enquire_link', (pdu: NsPdu) => session.send(pdu.response()));
+  const resp = await nsCall(session, command, { system_id: systemId, password });
+  if (resp.command_status !== 0) {
+    session.destroy();
+    throw new Error(`node-smpp ${command} as ${systemId}: command_status ${resp.command_status}`);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    session,
+    delivered,
+    close() {
+      closing ??= (async () => {
+        if (!session.socket.destroyed) await nsCall(session, 'unbind', {}, 2000).catch(() => {});
+        session.destroy();
+      })();
+      return closing;
+    },
+  };
+}
