@@ -36,7 +36,14 @@ export async function openDatabase(
       'no MongoDB URI configured: started the in-memory MongoDB server; nothing survives a restart',
     );
   }
-  const client = new MongoClient(uri, { writeConcern: { w: 'majority' }, appName: 'smsc' });
+  // forceServerObjectId: event ids then come from the one server, in insertion order. Ids made by
+  // each process's driver are only ordered within that process, and the event tail resumes with
+  // `_id > last`: it would skip another process's events written in the same second.
+  const client = new MongoClient(uri, {
+    writeConcern: { w: 'majority' },
+    appName: 'smsc',
+    forceServerObjectId: true,
+  });
   try {
     await client.connect();
   } catch (error) {

@@ -28,4 +28,4 @@ export {
 export { helpText } from './help.ts';
 export { createLogger } from './logger.ts';
 export { isRole, Role, type RunningPart } from './roles/role.ts';
-export { type RunningSmsc, startSmsc } from './run.ts';
+export { checkRoleConfig, type RunningSmsc, startSmsc } from './run.ts';

@@ -6,7 +6,7 @@ import { TRIAL_CONFIG } from './config/trial.ts';
 import { CliError } from './errors.ts';
 import { helpText } from './help.ts';
 import { createLogger } from './logger.ts';
-import { startSmsc } from './run.ts';
+import { checkRoleConfig, startSmsc } from './run.ts';
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseCliArgs>;
@@ -23,6 +23,7 @@ async function main(): Promise<number> {
       cwd: process.cwd(),
       trialFallback: args.trialFallback,
     });
+    checkRoleConfig(args.role, loaded.config);
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SmscConfig } from './config/validate.ts';
 import { type Database, openDatabase } from './database.ts';
+import { InvalidConfigError } from './errors.ts';
 import { startCleanup } from './roles/cleanup-part.ts';
 import { startDelivery } from './roles/delivery-part.ts';
 import { applyAccountsAndRoutes, type InserterPart, startInserter } from './roles/inserter-part.ts';
@@ -14,6 +15,12 @@ export type RunningSmsc = {
   /** Stops every part (inserter first), then closes the database. Idempotent; never throws. */
   close(): Promise<void>;
 };
+
+/** What a role needs beyond what validation checks: every role but `all` needs a MongoDB URI. */
+export function checkRoleConfig(role: Role, config: SmscConfig): void {
+  if (role !== Role.all && config.mongodb.uri === undefined)
+    throw new InvalidConfigError('mongodb.uri', `is required for the ${role} role (or set MONGODB_URI)`);
+}
 
 /** Starts one role (or all) on one MongoDB connection. Nothing here reads process.env or signals. */
 export async function startSmsc(role: Role, config: SmscConfig, logger: Logger): Promise<RunningSmsc> {

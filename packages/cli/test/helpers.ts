@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { connectSmpp, type PduOf, type SmppSession } from '@smsc/smpp';
 
 export const MAIN = resolve(import.meta.dirname, '../src/main.ts');
@@ -14,12 +13,24 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function smsc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [MAIN, ...args], {
+export type SmscChild = ChildProcess & { readonly output: string[] };
+
+/**
+ * Starts `smsc` as a child process. Its stdout is read all along into `output` (the last 500
+ * chunks): stdout to a pipe is synchronous on Linux, so an unread pipe would block the child.
+ */
+export function smsc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SmscChild {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd,
     env: { ...cleanEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 500) output.shift();
+  });
+  return Object.assign(child, { output });
 }
 
 export async function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
@@ -28,26 +39,39 @@ export async function exitOf(child: ChildProcess, timeoutMs: number): Promise<nu
   return code;
 }
 
-/** Resolves with the first JSON log line that has `msg`, within the time limit. */
+/**
+ * Resolves with the first JSON log line that has `msg`, within the time limit. Reads with a 'data'
+ * listener it removes afterwards (not readline, whose close() would pause the child's stdout).
+ */
 export function logLine(
   child: ChildProcess,
   msg: string,
   timeoutMs: number,
 ): Promise<Record<string, unknown>> {
   return new Promise((resolvePromise, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    let buffered = '';
+    const stop = () => {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+    };
     const timer = setTimeout(() => {
-      lines.close();
+      stop();
       reject(new Error(`no "${msg}" log line within ${timeoutMs} ms`));
     }, timeoutMs);
-    lines.on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg !== msg) return;
-      clearTimeout(timer);
-      lines.close();
-      resolvePromise(entry);
-    });
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg !== msg) continue;
+        stop();
+        resolvePromise(entry);
+        return;
+      }
+    };
+    child.stdout!.on('data', onData);
   });
 }
 

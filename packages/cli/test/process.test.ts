@@ -31,6 +31,16 @@ describe('the smsc process', () => {
     expect(err).toContain('smpp.port: must be an integer 0-65535');
   });
 
+  it('refuses to run the inserter role without a MongoDB URI', async () => {
+    const child = smsc(['inserter'], dir);
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    expect(await exitOf(child, 10_000)).toBe(2);
+    expect(err).toContain('mongodb.uri: is required for the inserter role');
+  });
+
   it('runs all roles: GSM, UCS2 and concatenated messages reach the sink in order with a receipt each, SIGTERM exits 0', async () => {
     writeFileSync(
       join(dir, 'smsc.json'),

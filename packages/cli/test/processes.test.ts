@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SmppSession } from '@smsc/smpp';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundEsme, exitOf, logLine, smsc, waitFor } from './helpers.ts';
+import { boundEsme, exitOf, logLine, type SmscChild, smsc, waitFor } from './helpers.ts';
 
 describe('separate processes on one MongoDB', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smsc-processes-'));
@@ -33,11 +32,11 @@ describe('separate processes on one MongoDB', () => {
         shutdown: { drainMs: 2000 },
       }),
     );
-    const children: ChildProcess[] = [];
+    const children: SmscChild[] = [];
     const sessions: SmppSession[] = [];
     try {
       const start = async (role: string) => {
-        const child = smsc([role, '--config', 'smsc.json'], dir);
+        const child = smsc([role, '--config', 'smsc.json'], dir, { SMSC_LOG_LEVEL: 'debug' });
         children.push(child);
         return { child, running: await logLine(child, 'smsc running', 15_000) };
       };
@@ -64,7 +63,10 @@ describe('separate processes on one MongoDB', () => {
         expect(resp.commandStatus).toBe(0);
         ids.push(resp.messageId);
       }
-      await waitFor(() => sink.got.length === 3 && acme.got.length === 3, 15_000);
+      await waitFor(() => sink.got.length === 3 && acme.got.length === 3, 15_000).catch((error) => {
+        for (const c of children) console.error(c.output.join('').slice(-4000));
+        throw error;
+      });
       expect(sink.got.map((p) => p.shortMessage.toString())).toEqual(['first', 'second', 'third']);
       expect(acme.got.map((p) => p.tlvs?.receiptedMessageId).sort()).toEqual([...ids].sort());
 
