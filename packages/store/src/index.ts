@@ -36,7 +36,7 @@ export {
   createBatchQueue,
   type QueueManyResult,
 } from './queue-many.ts';
-export { RECEIPT_ID_SUFFIX, receiptTarget } from './receipts.ts';
+export { RECEIPT_ID_SUFFIX, RECEIPT_LANES, receiptLockKey, receiptTarget } from './receipts.ts';
 export {
   ACTIVE_STATES,
   type Address,

@@ -1,7 +1,6 @@
 import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { StoreContext } from './context.ts';
 import type { NewEvent } from './events.ts';
-import { normaliseMsisdn } from './msisdn.ts';
 import { EventType, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
 
 /** A receipt's id is its message's id plus this suffix: the same final transition always maps to the same receipt. */
@@ -12,6 +11,20 @@ export function receiptTarget(accountId: string): string {
   return `esme:${accountId}`;
 }
 
+/** Receipts of one account spread over this many destination locks. */
+export const RECEIPT_LANES = 16;
+
+/**
+ * The lock key of a receipt. Receipts go to the submitting ESME, not to a handset, so locking them
+ * by the original source address would serialise every receipt of a bulk sender's one short code
+ * through one lock, four at a time. Lanes keep a few batches per account in flight instead.
+ */
+export function receiptLockKey(accountId: string, messageId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < messageId.length; i += 1) h = Math.imul(h ^ messageId.charCodeAt(i), 0x01000193) >>> 0;
+  return `receipt:${accountId}:${h % RECEIPT_LANES}`;
+}
+
 export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): SmsRecord {
   const p = message.payload;
   return {
@@ -20,7 +33,7 @@ export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): 
     state: SmsState.queued,
     arrivedAt: now,
     updatedAt: now,
-    destMsisdn: normaliseMsisdn(p.source.addr),
+    destMsisdn: receiptLockKey(message.accountId, message._id),
     priority: 0,
     receipt: ReceiptRequest.none,
     expiresAt: new Date(now.getTime() + ctx.config.receiptValidityMs),

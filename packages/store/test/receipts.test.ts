@@ -41,11 +41,12 @@ describe('receipts', () => {
     expect(receipt).toMatchObject({
       kind: 'receipt',
       state: SmsState.queued,
-      destMsisdn: '4915100000000',
       target: 'esme:acme',
       receiptOf: { messageId: id, state: SmsState.delivered },
     });
     expect(receipt?.payload.esmClass).toBe(0x04);
+    expect(receipt?.payload.destination.addr).toBe('4915100000000');
+    expect(receipt?.destMsisdn).toMatch(/^receipt:acme:\d+$/);
     expect((await store.get(id))?.receiptPending).toBeUndefined();
   });
 
