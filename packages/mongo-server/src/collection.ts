@@ -21,7 +21,13 @@ export type FindOptions = {
   stats?: QueryStats;
 };
 
-export type QueryStats = { plan: string; keysExamined: number; docsExamined: number };
+export type QueryStats = {
+  plan: string;
+  keysExamined: number;
+  docsExamined: number;
+  /** The plan as explain's `winningPlan` shows it (stage tree). */
+  winningPlan?: Document;
+};
 
 /** Minimum and rounding of a capped collection's size, as MongoDB applies them to `create`. */
 export function normaliseCappedSize(size: number): number {
@@ -95,6 +101,7 @@ export class Collection {
     const out: Rec[] = [];
     let keys = 0;
     let docs = 0;
+    const chosen = plan;
     const union = plan.kind === 'collscan' && natural === 0 && !hint ? this.#orPlans(filter) : undefined;
     if (union) {
       // MongoDB's OR stage: one index scan per $or branch, each record once, then the full filter.
@@ -135,6 +142,28 @@ export class Collection {
       }
     }
     if (opts.stats) {
+      const ixscan = (index: CollectionIndex, reverse: boolean): Document => ({
+        stage: 'FETCH',
+        inputStage: {
+          stage: 'IXSCAN',
+          keyPattern: { ...index.spec.key },
+          indexName: index.name,
+          isMultiKey: index.multikey,
+          direction: reverse ? 'backward' : 'forward',
+        },
+      });
+      let tree: Document = union
+        ? {
+            stage: 'FETCH',
+            inputStage: { stage: 'OR', inputStages: union.map((b) => ixscan(b.index, false).inputStage) },
+          }
+        : chosen.kind === 'collscan'
+          ? { stage: 'COLLSCAN', direction: chosen.reverse ? 'backward' : 'forward' }
+          : ixscan(chosen.index, chosen.reverse);
+      if (sort && !(chosen.sorted && !union))
+        tree = { stage: 'SORT', sortPattern: { ...sort }, inputStage: tree };
+      if (opts.limit) tree = { stage: 'LIMIT', limitAmount: opts.limit, inputStage: tree };
+      opts.stats.winningPlan = tree;
       opts.stats.plan = union
         ? `OR ${union.map((b) => b.index.name).join(',')}`
         : plan.kind === 'collscan'

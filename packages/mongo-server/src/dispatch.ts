@@ -1,6 +1,7 @@
 import { aggregate } from './commands/aggregate.ts';
 import type { CommandContext, CommandHandler } from './commands/context.ts';
 import { ddlCommands } from './commands/ddl.ts';
+import { explain } from './commands/explain.ts';
 import { handshakeCommands } from './commands/handshake.ts';
 import { queryCommands } from './commands/query.ts';
 import { writeCommands } from './commands/write.ts';
@@ -12,6 +13,7 @@ const commands: Record<string, CommandHandler> = {
   ...writeCommands,
   ...queryCommands,
   aggregate,
+  explain,
   ...ddlCommands,
 };
 
