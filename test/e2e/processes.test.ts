@@ -1,0 +1,94 @@
+import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
+import {
+  ACCOUNTS,
+  DESTINATION,
+  expectDeliveredIntactInOrder,
+  expectReceiptsMatch,
+  ROUTES,
+  receivedFromNodeSmpp,
+  SOURCE,
+  scenarioParts,
+  waitUntil,
+} from './support/scenario.ts';
+import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+
+// The scaled-out shape: two inserters, two delivery processes and one cleanup, each its own OS
+// process, coordinating only through one MongoDB (the test run's). The sink binds to one inserter
+// and acme to the other, so the messages and the receipts each have to cross processes.
+describe('two inserters, two delivery processes and a cleanup on one MongoDB', () => {
+  let mongo: TestMongo;
+  const esmes: NsEsme[] = [];
+  beforeAll(async () => {
+    mongo = await useTestMongo();
+  });
+  afterAll(async () => {
+    await Promise.all(esmes.map((e) => e.close()));
+    await killAllSmscProcesses();
+    await mongo?.close();
+  });
+
+  it('routes the messages to the sink on the other inserter intact and in order, and the receipts back to acme', async () => {
+    const config = {
+      smpp: { enquireLinkIntervalMs: 0 },
+      accounts: ACCOUNTS,
+      routes: ROUTES,
+      cleanup: { intervalMs: 500, leaseMs: 5000 },
+      shutdown: { drainMs: 2000 },
+    };
+    const start = (role: 'inserter' | 'delivery' | 'cleanup', name: string) =>
+      startSmscProcess({ role, name, config, mongo: { uri: mongo.uri, database: mongo.dbName } });
+    // All at once, as an orchestrator would start them: each applies the same accounts and routes.
+    const processes: SmscProcess[] = await Promise.all([
+      start('inserter', 'inserter-a'),
+      start('inserter', 'inserter-b'),
+      start('delivery', 'delivery-1'),
+      start('delivery', 'delivery-2'),
+      start('cleanup', 'cleanup'),
+    ]);
+    onTestFailed(() => {
+      for (const p of processes) console.error(p.logs());
+    });
+    const [a, b] = processes as [SmscProcess, SmscProcess];
+    expect(a.smpp!.port).not.toBe(b.smpp!.port);
+
+    const sink = await bindNodeSmpp(b.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
+    esmes.push(sink);
+    const acme = await bindNodeSmpp(a.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
+    esmes.push(acme);
+
+    const parts = scenarioParts(0x99);
+    const ids: string[] = [];
+    for (const part of parts) {
+      const resp = await nsCall(acme.session, 'submit_sm', {
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: SOURCE,
+        dest_addr_ton: 1,
+        dest_addr_npi: 1,
+        destination_addr: DESTINATION,
+        esm_class: part.esmClass,
+        data_coding: part.dataCoding,
+        registered_delivery: 1,
+        short_message: part.shortMessage,
+      });
+      expect(resp.command_status, part.label).toBe(0);
+      ids.push(resp.message_id ?? '');
+    }
+
+    await waitUntil(
+      () => sink.delivered.length >= parts.length && acme.delivered.length >= parts.length,
+      15_000,
+      () => `sink got ${sink.delivered.length}, acme got ${acme.delivered.length} of ${parts.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expectDeliveredIntactInOrder(sink.delivered.map(receivedFromNodeSmpp), parts);
+    expectReceiptsMatch(acme.delivered.map(receivedFromNodeSmpp), ids);
+
+    await acme.close();
+    await sink.close();
+    const codes = await Promise.all(processes.map((p) => p.stop()));
+    expect(codes).toEqual([0, 0, 0, 0, 0]);
+  }, 60_000);
+});
