@@ -34,7 +34,7 @@ export async function startSmsc(role: Role, config: SmscConfig, logger: Logger):
       parts.push(inserter);
     }
     if (role === Role.delivery || role === Role.all)
-      parts.push(startDelivery(logger.child({ part: 'delivery' })));
+      parts.push(startDelivery(logger.child({ part: 'delivery' }), { alone: role === Role.delivery }));
     if (role === Role.cleanup || role === Role.all)
       parts.push(startCleanup(database.store, config, logger.child({ part: 'cleanup' })));
   } catch (error) {

@@ -7,8 +7,9 @@ import type { RunningPart } from './role.ts';
  * ESMEs runs in the inserter processes that hold their sessions, so for now the role only says so
  * and waits for a signal: starting it is harmless and keeps deployments stable across the upgrade.
  */
-export function startDelivery(logger: Logger): RunningPart {
-  logger.warn(
+export function startDelivery(logger: Logger, options: { alone: boolean }): RunningPart {
+  // Worth a warning only to whoever started this role on its own and expects it to work.
+  logger[options.alone ? 'warn' : 'info'](
     'delivery role: no connectors or webhooks exist yet; ESME delivery runs in the inserter processes. Idle.',
   );
   const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
