@@ -17,7 +17,7 @@ describe('separate processes on one MongoDB', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('delivers through the inserter that holds the receiver, and the receipt through the one that holds the submitter', async () => {
+  it('delivers through the inserter that holds the receiver, the receipt through the one that holds the submitter; every role exits 0 on SIGTERM', async () => {
     writeFileSync(
       join(dir, 'smsc.json'),
       JSON.stringify({
@@ -44,6 +44,7 @@ describe('separate processes on one MongoDB', () => {
       const a = await start('inserter');
       const b = await start('inserter');
       await start('cleanup');
+      await start('delivery');
       const portOf = (r: Record<string, unknown>) => (r.smpp as { port: number }).port;
 
       const sink = await boundEsme(portOf(b.running), 'sink', 'sink-pw', 'bind_receiver');
