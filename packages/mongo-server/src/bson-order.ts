@@ -29,9 +29,6 @@ export class TypeBound {
   }
 }
 
-export const MIN_BOUND = new TypeBound(0, false);
-export const MAX_BOUND = new TypeBound(99, true);
-
 function bsonTypeOf(v: object): string | undefined {
   return (v as { _bsontype?: string })._bsontype;
 }

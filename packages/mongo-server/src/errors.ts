@@ -58,10 +58,6 @@ export class MongoCommandError extends Error {
   }
 }
 
-export function commandError(codeName: ErrorCodeName, message: string, extra?: Record<string, unknown>) {
-  return new MongoCommandError(codeName, message, extra);
-}
-
 /** Anything thrown by mingo or our own code that is not already a command error becomes one. */
 export function toCommandError(err: unknown): MongoCommandError {
   if (err instanceof MongoCommandError) return err;
