@@ -65,6 +65,20 @@ function isPolicy(r: WorkerOptions['retry']): r is RetryPolicy {
   return typeof r === 'object' && r !== null && typeof (r as RetryPolicy).delayMs === 'function';
 }
 
+/** Waits for `promise`, at most `ms` or until `signal` aborts; leaves no timer behind. */
+async function within(promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<void> {
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) ac.abort();
+  try {
+    await Promise.race([promise, sleep(ms, undefined, { signal: ac.signal }).catch(() => undefined)]);
+  } finally {
+    ac.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -183,10 +197,7 @@ export class Worker extends EventEmitter {
     if (this.#tailOptions !== false) this.#tailDone = this.#tail(listening);
     else listening();
     this.#scan = setInterval(() => this.#pump(), this.#scanIntervalMs);
-    await Promise.race([
-      placed,
-      sleep(5000, undefined, { signal: this.#abort.signal }).catch(() => undefined),
-    ]);
+    await within(placed, 5000, this.#abort.signal);
     // stop() may have run while we waited.
     if ((this.#state as WorkerState) !== WorkerState.starting) return;
     this.#setState(WorkerState.running);
@@ -216,19 +227,8 @@ export class Worker extends EventEmitter {
   async drain(options: DrainOptions = {}): Promise<void> {
     if (this.#state === WorkerState.running || this.#state === WorkerState.starting)
       this.#setState(WorkerState.draining);
-    const timeoutMs = options.timeoutMs ?? this.#leaseMs;
-    const ac = new AbortController();
-    const onAbort = () => ac.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await Promise.race([
-        Promise.allSettled([...this.#inFlight.values()]),
-        sleep(timeoutMs, undefined, { signal: ac.signal }).catch(() => undefined),
-      ]);
-    } finally {
-      ac.abort();
-      options.signal?.removeEventListener('abort', onAbort);
-    }
+    // whenIdle, not a snapshot of the batches: a claim in progress may still dispatch one.
+    await within(this.whenIdle(), options.timeoutMs ?? this.#leaseMs, options.signal);
     return this.stop();
   }
 
@@ -255,14 +255,8 @@ export class Worker extends EventEmitter {
           this.#maybeListen();
         },
       ],
-      [
-        'batches',
-        () =>
-          Promise.race([
-            Promise.allSettled([...this.#inFlight.values()]),
-            sleep(this.#leaseMs).then(() => undefined),
-          ]),
-      ],
+      // An outlet that ignores its signal is waited for at most one lease; then its claims run out.
+      ['batches', () => within(this.whenIdle(), this.#leaseMs)],
       ['tail', () => this.#tailDone],
     ];
     for (const [name, step] of steps) {
