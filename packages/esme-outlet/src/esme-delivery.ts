@@ -5,8 +5,13 @@ import type { Store } from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import { EsmeDeliveryClosedError, InvalidEsmeOutletOptionError } from './errors.ts';
 import { EsmeOutlet } from './esme-outlet.ts';
+import { esmeTarget } from './targets.ts';
+import { followWakeups } from './wakeups.ts';
 
-/** Worker options shared by every account's worker (store, outlets, id and logger are set here). */
+/**
+ * Worker options shared by every account's worker (store, outlets, id and logger are set here).
+ * `tail` configures the one event tail the workers share (`false`: timers and binds only).
+ */
 export type EsmeWorkerOptions = Omit<WorkerOptions, 'store' | 'outlets' | 'id' | 'logger'>;
 
 export type EsmeDeliveryOptions = {
@@ -41,6 +46,8 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
   readonly #idleDrainMs: number;
   readonly #workers = new Map<string, Worker>();
   readonly #stopping = new Set<Promise<void>>();
+  readonly #tailAbort = new AbortController();
+  #tailDone: Promise<void> = Promise.resolve();
   #started = false;
   #closing: Promise<void> | null = null;
 
@@ -83,6 +90,25 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     this.#o.registry.on('receiverOpened', this.#onOpened);
     this.#o.registry.on('receiverClosed', this.#onClosed);
     for (const accountId of this.#o.registry.receivingAccounts()) this.#startWorker(accountId);
+    const tail = this.#o.worker?.tail;
+    if (tail !== false) {
+      this.#tailDone = followWakeups({
+        store: this.#o.store,
+        signal: this.#tailAbort.signal,
+        logger: this.#logger,
+        ...(tail ? { tail } : {}),
+        onTarget: (target) => this.#byTarget(target)?.poke(),
+        onGap: () => {
+          for (const worker of this.#workers.values()) worker.poke();
+        },
+      });
+    }
+  }
+
+  #byTarget(target: string): Worker | undefined {
+    // Targets of this outlet are `esme:<account>` (see targets.ts); anything else is not ours.
+    const prefix = esmeTarget('');
+    return target.startsWith(prefix) ? this.#workers.get(target.slice(prefix.length)) : undefined;
   }
 
   #startWorker(accountId: string): void {
@@ -94,6 +120,8 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     });
     const worker = new Worker({
       ...this.#o.worker,
+      // The shared tail pokes it; a poke for a retry due later just arms its timer.
+      tail: false,
       store: this.#o.store,
       outlets: [outlet],
       ...(this.#o.id !== undefined ? { id: `${this.#o.id}/${outlet.name}` } : {}),
@@ -138,9 +166,10 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     this.#closing ??= (async () => {
       this.#o.registry.off('receiverOpened', this.#onOpened);
       this.#o.registry.off('receiverClosed', this.#onClosed);
+      this.#tailAbort.abort();
       for (const accountId of [...this.#workers.keys()])
         this.#stopWorker(accountId, options.timeoutMs ?? this.#idleDrainMs);
-      await Promise.allSettled([...this.#stopping]);
+      await Promise.allSettled([...this.#stopping, this.#tailDone]);
     })();
     return this.#closing;
   }

@@ -29,7 +29,8 @@ describe('EsmeDelivery', () => {
       registry,
       id: 'test',
       idleDrainMs: 1000,
-      worker: { leaseMs: 5000, scanIntervalMs: 2000, tail: { maxAwaitTimeMS: 100 } },
+      // A scan far beyond the test timeouts: work queued after a bind must arrive through the event tail.
+      worker: { leaseMs: 5000, scanIntervalMs: 60_000, tail: { maxAwaitTimeMS: 100 } },
     });
     delivery.start();
   }
@@ -99,6 +100,17 @@ describe('EsmeDelivery', () => {
     const stored = await store.get(other._id);
     expect(stored?.state).toBe(SmsState.queued);
     expect(stored?.history).toEqual([]);
+  });
+
+  it('wakes an idle account worker through the event tail when a message is queued', async () => {
+    await start();
+    const sink = await esme('sink');
+    await eventually(() => delivery.worker('sink')?.state === 'running');
+    await delivery.worker('sink')!.whenIdle();
+    // The scan runs every 60 s here: only the event of this queue() can start the delivery.
+    const m = await store.queue(submit('46700000018', 'woken'));
+    await eventually(() => sink.received.some((p) => p.shortMessage.toString() === 'woken'), 3000);
+    await eventually(async () => (await store.get(m._id))?.state === SmsState.delivered);
   });
 
   it('stops the account worker when its last receiving bind goes, and the messages wait', async () => {
