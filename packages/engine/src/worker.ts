@@ -501,7 +501,11 @@ export class Worker extends EventEmitter {
     const owner = this.id;
     const first = batch[0] as SmsRecord;
     const outlet = this.#outletFor(first.target);
-    const log = this.#logger.child({ destMsisdn: dest, outlet: outlet.name });
+    const log = this.#logger.child({
+      destMsisdn: dest,
+      outlet: outlet.name,
+      messageIds: batch.map((m) => m._id),
+    });
     const ac = new AbortController();
     const onStop = () => ac.abort(this.#abort.signal.reason);
     this.#abort.signal.addEventListener('abort', onStop, { once: true });
