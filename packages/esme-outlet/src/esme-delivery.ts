@@ -5,6 +5,7 @@ import type { Store } from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import { EsmeDeliveryClosedError, InvalidEsmeOutletOptionError } from './errors.ts';
 import { EsmeOutlet } from './esme-outlet.ts';
+import { esmeRetry } from './retry.ts';
 import { esmeTarget } from './targets.ts';
 import { followWakeups } from './wakeups.ts';
 
@@ -120,6 +121,7 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     });
     const worker = new Worker({
       ...this.#o.worker,
+      retry: esmeRetry(this.#o.worker?.retry),
       // The shared tail pokes it; a poke for a retry due later just arms its timer.
       tail: false,
       store: this.#o.store,

@@ -13,4 +13,5 @@ export {
 } from './esme-delivery.ts';
 export { EsmeOutlet, type EsmeOutletOptions } from './esme-outlet.ts';
 export { EsmeErrorClass, resultForError, resultForStatus, resultForUnsent, wasNeverSent } from './results.ts';
+export { ESME_RETRY_CLASSES, esmeRetry } from './retry.ts';
 export { esmeTarget } from './targets.ts';
