@@ -21,6 +21,12 @@ export type KannelOptions = {
   adminPort: number;
   boxPort: number;
   sendsmsPort: number;
+  /**
+   * Where smsbox passes mobile-originated messages (the deliver_sm the SMSC sends Kannel), as a
+   * get-url with Kannel escapes (%p sender, %P receiver, %a text); the response body is sent back
+   * to the sender as the reply. Without it, every MO gets the fixed reply "ok".
+   */
+  moUrl?: string;
 };
 
 export type Kannel = {
@@ -92,9 +98,8 @@ concatenation = true
 
 group = sms-service
 keyword = default
-text = "ok"
+${o.moUrl ? `get-url = "${o.moUrl}"\nmax-messages = 1` : 'text = "ok"\nmax-messages = 0'}
 catch-all = true
-max-messages = 0
 `;
 }
 
