@@ -40,6 +40,14 @@ async function main(): Promise<number> {
     );
   }
   const logger = createLogger(config.log.level);
+  // A bug that escapes every handler ends the process as Node would (exit 1), but in the JSON log.
+  // Leases and fencing tokens make that safe: others take the claims over once they run out.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      logger.fatal({ err: error, event }, 'unexpected error: exiting');
+      process.exit(1);
+    });
+  }
   logger.info({ role: args.role, config: source.kind === 'file' ? source.path : source.kind }, 'starting');
 
   let smsc: Awaited<ReturnType<typeof startSmsc>>;
