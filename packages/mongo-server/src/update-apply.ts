@@ -70,9 +70,10 @@ export function applyUpdate(
           (a) => isPlainObject(a) && Object.keys(a).some((k) => k.includes('$')),
         );
         const condition = positional ? opts.query : undefined;
+        const created = seedPushTargets(next, modifier);
         changed =
           mingoUpdate(next, modifier as never, opts.arrayFilters, condition as never, { cloneMode: 'deep' })
-            .length > 0;
+            .length > 0 || created;
       }
     }
     if (opts.inserting && onInsert && Object.keys(onInsert).length > 0) {
@@ -141,6 +142,34 @@ function checkOperandTypes(doc: Document, modifier: Document): void {
       }
     }
   }
+}
+
+// mingo applies $push's $sort/$slice/$position only to an existing array; MongoDB applies them to a
+// new one too (`{$each: [3, 1, 2], $sort: 1}` on a missing field gives [1, 2, 3]). Starting from an
+// empty array makes mingo take its existing-array path.
+function seedPushTargets(doc: Document, modifier: Document): boolean {
+  const push = modifier.$push;
+  if (!isPlainObject(push)) return false;
+  let created = false;
+  for (const [path, spec] of Object.entries(push)) {
+    if (path.includes('$') || !isPlainObject(spec) || !('$each' in spec)) continue;
+    if (valueAt(doc, path) !== undefined) continue;
+    const parts = path.split('.');
+    let cur: Document = doc;
+    let ok = true;
+    for (const part of parts.slice(0, -1)) {
+      if (cur[part] === undefined) cur[part] = {};
+      if (!isPlainObject(cur[part])) {
+        ok = false;
+        break;
+      }
+      cur = cur[part] as Document;
+    }
+    if (!ok) continue;
+    cur[parts[parts.length - 1]!] = [];
+    created = true;
+  }
+  return created;
 }
 
 function applyReplacement(doc: Document, replacement: Document): { doc: Document; changed: boolean } {

@@ -178,6 +178,25 @@ describe('driver CRUD with default options', () => {
     expect(upserted).toEqual({ _id: 'chosen', k: 100 });
   });
 
+  it('keeps a bounded history with $push $each/$slice/$sort, on new and existing arrays', async () => {
+    const { insertedId } = await coll.insertOne({ n: 1 });
+    await coll.updateOne(
+      { _id: insertedId },
+      { $push: { history: { $each: [{ a: 3 }, { a: 1 }, { a: 2 }], $sort: { a: 1 }, $slice: -2 } } as never },
+    );
+    expect((await coll.findOne({ _id: insertedId }))?.history).toEqual([{ a: 2 }, { a: 3 }]);
+    await coll.updateOne(
+      { _id: insertedId },
+      { $push: { history: { $each: [{ a: 9 }], $slice: -2 } } as never },
+    );
+    expect((await coll.findOne({ _id: insertedId }))?.history).toEqual([{ a: 3 }, { a: 9 }]);
+    await coll.updateOne(
+      { _id: insertedId },
+      { $push: { history: { $each: [{ a: 0 }], $position: 0 } } as never },
+    );
+    expect((await coll.findOne({ _id: insertedId }))?.history).toEqual([{ a: 0 }, { a: 3 }, { a: 9 }]);
+  });
+
   it('deletes many and reports the count', async () => {
     await coll.insertMany(Array.from({ length: 20 }, (_, i) => ({ i })));
     expect((await coll.deleteMany({ i: { $lt: 15 } })).deletedCount).toBe(15);
