@@ -6,6 +6,7 @@ import { startCleanup } from './roles/cleanup-part.ts';
 import { startDelivery } from './roles/delivery-part.ts';
 import { applyAccountsAndRoutes, type InserterPart, startInserter } from './roles/inserter-part.ts';
 import { Role, type RunningPart } from './roles/role.ts';
+import { smppTlsOptions } from './tls-files.ts';
 
 export type RunningSmsc = {
   readonly role: Role;
@@ -16,10 +17,14 @@ export type RunningSmsc = {
   close(): Promise<void>;
 };
 
-/** What a role needs beyond what validation checks: every role but `all` needs a MongoDB URI. */
+/**
+ * What a role needs beyond what validation checks: every role but `all` needs a MongoDB URI, and
+ * the inserter's TLS files must be readable. Throws InvalidConfigError naming the field.
+ */
 export function checkRoleConfig(role: Role, config: SmscConfig): void {
   if (role !== Role.all && config.mongodb.uri === undefined)
     throw new InvalidConfigError('mongodb.uri', `is required for the ${role} role (or set MONGODB_URI)`);
+  if (role === Role.inserter || role === Role.all) smppTlsOptions(config);
 }
 
 /** Starts one role (or all) on one MongoDB connection. Nothing here reads process.env or signals. */

@@ -80,6 +80,14 @@ export const CONFIG_FIELDS = {
       patternDoc: '1-15 printable ASCII characters',
       doc: 'system_id the SMSC gives in bind_*_resp (SMPP 3.4 §4.1.2).',
     },
+    tlsCertFile: {
+      kind: 'string',
+      doc: 'PEM certificate (chain) file: with tlsKeyFile, the port speaks SMPP over TLS instead of plain TCP.',
+    },
+    tlsKeyFile: {
+      kind: 'string',
+      doc: 'PEM private key file of tlsCertFile.',
+    },
     windowSize: int(10, 1, 'Requests the SMSC keeps outstanding per session (deliver_sm), SMPP 3.4 §2.9.', {
       max: 1000,
     }),

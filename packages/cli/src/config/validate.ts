@@ -74,6 +74,12 @@ export function validateConfig(input: unknown, sources: ValueSources = new Map()
   const delivery = out.delivery as Settings['delivery'];
   if (delivery.retryMaxMs < delivery.retryBaseMs)
     throw new InvalidConfigError('delivery.retryMaxMs', 'must be at least delivery.retryBaseMs');
+  const smpp = out.smpp as Settings['smpp'];
+  if ((smpp.tlsCertFile === undefined) !== (smpp.tlsKeyFile === undefined))
+    throw new InvalidConfigError(
+      smpp.tlsCertFile === undefined ? 'smpp.tlsCertFile' : 'smpp.tlsKeyFile',
+      'TLS needs both smpp.tlsCertFile and smpp.tlsKeyFile',
+    );
   let directory: DirectoryConfig;
   try {
     directory = validateDirectoryConfig({ accounts: input.accounts, routes: input.routes });

@@ -4,6 +4,7 @@ import { Inserter } from '@smsc/inserter';
 import type { Store } from '@smsc/store';
 import type { Logger } from 'pino';
 import type { SmscConfig } from '../config/validate.ts';
+import { smppTlsOptions } from '../tls-files.ts';
 import type { RunningPart } from './role.ts';
 import { workerOptions } from './worker-options.ts';
 
@@ -21,12 +22,14 @@ export async function startInserter(store: Store, config: SmscConfig, logger: Lo
   await directory.start();
   const s = config.smpp;
   const drainMs = config.shutdown.drainMs;
+  const tls = smppTlsOptions(config);
   const inserter = new Inserter({
     store,
     directory,
     host: s.host,
     port: s.port,
     systemId: s.systemId,
+    ...(tls ? { tls } : {}),
     sessionWindow: s.sessionWindow,
     maxInFlight: s.maxInFlight,
     maxValidityMs: s.maxValidityMs,
