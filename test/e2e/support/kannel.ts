@@ -40,6 +40,8 @@ export type Kannel = {
     to: string;
     text: string;
     dlrUrl?: string;
+    /** Kannel's `coding`: 0 GSM 7-bit (default), 2 UCS2 (the text is sent as UTF-8 and converted). */
+    coding?: 0 | 2;
   }): Promise<{ status: number; body: string }>;
   /** Resolves once bearerbox reports the SMPP link to the SMSC online (it bound). */
   waitOnline(timeoutMs: number): Promise<void>;
@@ -191,8 +193,12 @@ export async function startKannel(o: KannelOptions, timeoutMs = 15_000): Promise
   }
 
   return {
-    async sendSms({ from, to, text, dlrUrl }) {
+    async sendSms({ from, to, text, dlrUrl, coding }) {
       const q = new URLSearchParams({ username: SENDSMS_USER, password: SENDSMS_PASSWORD, from, to, text });
+      if (coding !== undefined) {
+        q.set('coding', String(coding));
+        q.set('charset', 'UTF-8');
+      }
       if (dlrUrl) {
         q.set('dlr-mask', '31');
         q.set('dlr-url', dlrUrl);
