@@ -1,7 +1,7 @@
 // A bounded submit load against one or more inserters, with a sink that takes every deliver_sm.
 // Senders and the sink reconnect to another live inserter when theirs goes away, so the load
 // survives a killed process. Each message carries a unique text, the key of every bookkeeping map.
-import { connectSmpp, type SmppSession } from '@smsc/smpp';
+import { type ApplicationRequest, connectSmpp, type SmppSession } from '@smsc/smpp';
 
 export type LoadOptions = {
   /** SMPP ports of the inserters alive now; asked again on every (re)connect. */
@@ -16,7 +16,14 @@ export type LoadOptions = {
   destinations: number;
   /** Messages per second over all senders; default as fast as the windows allow. */
   ratePerS?: number;
-  /** registered_delivery 1, senders bind as transceivers and take the receipts. */
+  /** Prefix of the texts, so that late deliveries of an earlier run are not counted in this one. */
+  tag?: string;
+  /**
+   * Submitted but not yet seen at the sink: at this many, senders wait (a closed loop, so a run at
+   * full load measures what delivery sustains instead of growing a backlog). Default unbounded.
+   */
+  maxBacklog?: number;
+  /** registered_delivery 1, and an acme receiver takes the receipts. */
   receipts?: boolean;
   /** The sink binds to the first live port while it lives (the test knows who delivers). */
   sinkPreferFirst?: boolean;
@@ -43,6 +50,10 @@ export type LoadResult = {
   readonly senderBinds: number;
   /** Time from the first submit to the last answer, ms. */
   readonly submitMs: number;
+  /** performance.now() of the first submit, of the latest first delivery, of the latest receipt. */
+  readonly startedAt: number;
+  lastDeliveryAt(): number;
+  lastReceiptAt(): number;
   /** Closes the sink (the load is already over). Idempotent. */
   stop(): Promise<void>;
 };
@@ -56,6 +67,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const unknownTexts = new Set<string>();
   let receipts = 0;
+  let lastDeliveryAt = 0;
+  let lastReceiptAt = 0;
   let refused = 0;
   let sinkBinds = 0;
   let senderBinds = 0;
@@ -67,7 +80,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     return ports.length === 0 ? undefined : ports[k % ports.length];
   };
 
-  const bind = async (port: number, kind: 'sink' | 'sender'): Promise<SmppSession | undefined> => {
+  const bind = async (
+    port: number,
+    kind: 'sink' | 'receipts' | 'sender',
+  ): Promise<SmppSession | undefined> => {
     try {
       return await connectSmpp({
         host: '127.0.0.1',
@@ -80,7 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           kind === 'sink'
             ? { command: 'bind_receiver', systemId: 'sink', password: 'sink-pw' }
             : {
-                command: options.receipts ? 'bind_transceiver' : 'bind_transmitter',
+                command: kind === 'receipts' ? 'bind_receiver' : 'bind_transmitter',
                 systemId: 'acme',
                 password: 'acme-pw',
               },
@@ -90,35 +106,48 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  const sinkLoop = async (k: number) => {
+  const onSinkPdu = (s: SmppSession, pdu: ApplicationRequest) => {
+    if (pdu.command !== 'deliver_sm') return;
+    const text = pdu.shortMessage.toString('latin1');
+    const t = sentAt.get(text);
+    // A late delivery of an earlier run: not this run's to count.
+    if (t === undefined) return s.respond(pdu, {});
+    const n = seen.get(text) ?? 0;
+    seen.set(text, n + 1);
+    if (n === 0) {
+      lastDeliveryAt = performance.now();
+      latencies.push(lastDeliveryAt - t);
+    }
+    s.respond(pdu, {});
+  };
+  const onReceipt = (s: SmppSession, pdu: ApplicationRequest) => {
+    if (pdu.command !== 'deliver_sm') return;
+    receipts++;
+    lastReceiptAt = performance.now();
+    s.respond(pdu, {});
+  };
+
+  /** A receiver of `kind` that rebinds to a live inserter until stop(). */
+  const sinkLoop = async (k: number, kind: 'sink' | 'receipts') => {
     while (!stopped) {
       const port = pick(options.sinkPreferFirst ? 0 : k);
-      const s = port === undefined ? undefined : await bind(port, 'sink');
+      const s = port === undefined ? undefined : await bind(port, kind);
       if (!s) {
         await sleep(50);
         continue;
       }
-      sinkBinds++;
+      if (kind === 'sink') sinkBinds++;
       sinkSessions.add(s);
       s.on('error', () => undefined);
-      s.on('pdu', (pdu) => {
-        if (pdu.command !== 'deliver_sm') return;
-        const text = pdu.shortMessage.toString('latin1');
-        const n = seen.get(text) ?? 0;
-        seen.set(text, n + 1);
-        if (n === 0) {
-          const t = sentAt.get(text);
-          if (t !== undefined) latencies.push(performance.now() - t);
-        }
-        s.respond(pdu, {});
-      });
+      s.on('pdu', (pdu) => (kind === 'sink' ? onSinkPdu(s, pdu) : onReceipt(s, pdu)));
       await new Promise<void>((r) => s.once('close', () => r()));
       sinkSessions.delete(s);
     }
   };
-  const sinks = Array.from({ length: options.sinks ?? 1 }, (_, k) => sinkLoop(k));
+  const sinks = Array.from({ length: options.sinks ?? 1 }, (_, k) => sinkLoop(k, 'sink'));
+  if (options.receipts) sinks.push(sinkLoop(0, 'receipts'));
   const firstSink = Date.now() + 10_000;
-  while (sinkBinds < (options.sinks ?? 1) && Date.now() < firstSink) await sleep(10);
+  while (sinkSessions.size < sinks.length && Date.now() < firstSink) await sleep(10);
 
   const t0 = performance.now();
   const deadline = t0 + options.durationMs;
@@ -141,20 +170,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       s.once('close', () => {
         open = false;
       });
-      s.on('pdu', (pdu) => {
-        if (pdu.command !== 'deliver_sm') return;
-        receipts++;
-        s.respond(pdu, {});
-      });
       const inflight = new Set<Promise<void>>();
       while (open && performance.now() < deadline && next < max) {
         const i = next++;
+        if (options.maxBacklog !== undefined)
+          while (i - seen.size >= options.maxBacklog && performance.now() < deadline) await sleep(2);
         if (options.ratePerS) {
           const due = t0 + (i * 1000) / options.ratePerS;
           const wait = due - performance.now();
           if (wait > 1) await sleep(wait);
         }
-        const text = `m${i}`;
+        const text = `${options.tag ?? 'm'}${i}`;
         sentAt.set(text, performance.now());
         const p = s
           .request({
@@ -202,6 +228,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     },
     senderBinds,
     submitMs: lastAnswer - t0,
+    startedAt: t0,
+    lastDeliveryAt: () => lastDeliveryAt,
+    lastReceiptAt: () => lastReceiptAt,
     stop() {
       stopping ??= (async () => {
         stopped = true;

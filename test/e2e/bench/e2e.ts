@@ -1,0 +1,196 @@
+// `pnpm bench:e2e`: the whole path, submit_sm -> MongoDB -> deliver_sm, with receipts.
+// The in-memory MongoDB runs in this process behind a command-counting proxy; `smsc all` runs as a
+// child process (the real CLI and roles, on the other core); K acme transmitters submit to 4670...
+// routed to `sink`, bound as receiver(s) on the same SMSC; an acme receiver takes the receipts.
+// Phase 1 (full load): as fast as the windows allow while at most BACKLOG messages wait, for FULL_MS: sustained messages/s end to end,
+// latency, MongoDB commands per delivered message (its receipt included). Phase 2: paced at half the
+// measured rate, for HALF_MS: latency p50/p99. Last line: one JSON object.
+//
+// Environment: K (senders, 6), W (window per sender, 20), SINKS (2), DESTS (destinations, 1000),
+// FULL_MS (10000), HALF_MS (8000), BACKLOG (submitted but not delivered at full load, 1000), CONCURRENCY (delivery.concurrency, 16), SMSC_WINDOW (deliver_sm
+// window per session, 50), PROFILE=1 (child runs with --cpu-prof into ./profiles/).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startMongoServer } from '@smsc/mongo-server';
+import { countsSince, startCommandCounter } from './command-counter.ts';
+import { type LoadResult, runLoad } from './load.ts';
+import { startSmscChild } from './smsc-child.ts';
+
+const env = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number, got ${raw}`);
+  return n;
+};
+const K = env('K', 6);
+const W = env('W', 20);
+const SINKS = env('SINKS', 2);
+const DESTS = env('DESTS', 1000);
+const FULL_MS = env('FULL_MS', 10_000);
+const HALF_MS = env('HALF_MS', 8000);
+const CONCURRENCY = env('CONCURRENCY', 16);
+const SMSC_WINDOW = env('SMSC_WINDOW', 50);
+const BACKLOG = env('BACKLOG', 1000);
+const PROFILE = process.env.PROFILE === '1';
+/** COUNT=0: no counting proxy (the SMSC talks to the server directly), to see what the proxy costs. */
+const COUNT = process.env.COUNT !== '0';
+const DRAIN_LIMIT_MS = 20_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? null
+    : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!);
+
+type Phase = {
+  submitted: number;
+  delivered: number;
+  receipts: number;
+  /** Delivered messages per second, first submit to last first delivery. */
+  deliveredPerS: number;
+  /** Receipts per second, first submit to last receipt. */
+  receiptsPerS: number;
+  submitPerS: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  commands: Record<string, number>;
+  commandsPerMessage: number;
+};
+
+async function phase(
+  name: string,
+  counter: { snapshot(): Map<string, number> },
+  run: () => Promise<LoadResult>,
+): Promise<Phase> {
+  const before = counter.snapshot();
+  const load = await run();
+  const n = load.acked.size;
+  const end = performance.now() + DRAIN_LIMIT_MS;
+  while (performance.now() < end && (load.seen.size < n || load.receipts() < n)) await sleep(20);
+  await load.stop();
+  const commands = countsSince(before, counter.snapshot());
+  // Server monitoring (hello) is not the cost of a message.
+  const { hello: _monitoring, ...work } = commands;
+  const total = Object.values(work).reduce((a, b) => a + b, 0);
+  const lat = [...load.latencies].sort((a, b) => a - b);
+  const result: Phase = {
+    submitted: n,
+    delivered: load.seen.size,
+    receipts: load.receipts(),
+    deliveredPerS: Math.round((load.seen.size / (load.lastDeliveryAt() - load.startedAt)) * 1000),
+    receiptsPerS: Math.round((load.receipts() / (load.lastReceiptAt() - load.startedAt)) * 1000),
+    submitPerS: Math.round((n / load.submitMs) * 1000),
+    p50: pct(lat, 0.5),
+    p99: pct(lat, 0.99),
+    max: pct(lat, 1),
+    commands: work,
+    commandsPerMessage: Math.round((total / Math.max(1, load.seen.size)) * 100) / 100,
+  };
+  console.log(
+    `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
+      `(${result.deliveredPerS}/s end to end), ${result.receipts} receipts (${result.receiptsPerS}/s); ` +
+      `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
+      `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
+      Object.entries(work)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
+  if (load.refused > 0 || load.unknown > 0)
+    console.log(`${name}: ${load.refused} submits refused, ${load.unknown} unanswered`);
+  return result;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'smsc-bench-e2e-'));
+const mongo = await startMongoServer({ port: 0 });
+const counter = await startCommandCounter({ host: '127.0.0.1', port: mongo.port });
+let smsc: Awaited<ReturnType<typeof startSmscChild>> | undefined;
+let exitCode = 0;
+try {
+  const config = join(dir, 'smsc.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      mongodb: { uri: COUNT ? counter.uri : mongo.uri, database: 'bench' },
+      smpp: { port: 0, enquireLinkIntervalMs: 0, windowSize: SMSC_WINDOW, sessionWindow: Math.max(50, W) },
+      accounts: [
+        { systemId: 'acme', password: 'acme-pw' },
+        { systemId: 'sink', password: 'sink-pw' },
+      ],
+      routes: [{ prefix: '4670', account: 'sink' }],
+      delivery: { concurrency: CONCURRENCY },
+      log: { level: 'warn' },
+    }),
+  );
+  const profileDir = resolve('profiles');
+  smsc = await startSmscChild('all', config, dir, {
+    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const port = smsc.port;
+  console.log(
+    `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB behind a counting proxy in the bench ` +
+      `process; K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
+      `delivery.concurrency ${CONCURRENCY}, deliver_sm window ${SMSC_WINDOW}, receipts on`,
+  );
+  const base = {
+    ports: () => [port],
+    senders: K,
+    window: W,
+    destinations: DESTS,
+    receipts: true,
+    sinks: SINKS,
+  };
+  // A short warm-up so JIT and connection pools are not in the measured figures.
+  await phase('warm-up', counter, () =>
+    runLoad({ ...base, tag: 'w', durationMs: 1500, maxBacklog: BACKLOG }),
+  );
+  const full = await phase('full load', counter, () =>
+    runLoad({ ...base, tag: 'f', durationMs: FULL_MS, maxBacklog: BACKLOG }),
+  );
+  const halfRate = Math.max(1, Math.round(full.deliveredPerS / 2));
+  const half = await phase(`half rate (${halfRate}/s)`, counter, () =>
+    runLoad({ ...base, tag: 'h', durationMs: HALF_MS, ratePerS: halfRate }),
+  );
+  const target = { deliveredPerS: 5000, p99AtHalfMs: 100 };
+  console.log(
+    `target: ${target.deliveredPerS} msg/s end to end (${full.deliveredPerS >= target.deliveredPerS ? 'met' : 'missed'}), ` +
+      `p99 < ${target.p99AtHalfMs} ms at half rate (${half.p99 !== null && half.p99 < target.p99AtHalfMs ? 'met' : 'missed'})`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'e2e',
+      setup: {
+        K,
+        W,
+        backlog: BACKLOG,
+        sinks: SINKS,
+        destinations: DESTS,
+        concurrency: CONCURRENCY,
+        smscWindow: SMSC_WINDOW,
+      },
+      messagesPerS: full.deliveredPerS,
+      receiptsPerS: full.receiptsPerS,
+      submitPerS: full.submitPerS,
+      fullLoad: { p50Ms: full.p50, p99Ms: full.p99, delivered: full.delivered, receipts: full.receipts },
+      halfRate: { ratePerS: halfRate, p50Ms: half.p50, p99Ms: half.p99, delivered: half.delivered },
+      commandsPerMessage: full.commandsPerMessage,
+      commandsPerMessageAtHalfRate: half.commandsPerMessage,
+      commands: full.commands,
+    }),
+  );
+} catch (error) {
+  console.error(error);
+  if (smsc) console.error(smsc.output());
+  exitCode = 1;
+} finally {
+  if (smsc?.alive) {
+    smsc.kill('SIGTERM');
+    await smsc.exited(10_000);
+  }
+  await counter.close();
+  await mongo.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(exitCode);
