@@ -8,6 +8,8 @@ export const ErrorCodes = {
   TypeMismatch: 14,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   IndexNotFound: 27,
   CursorNotFound: 43,
   CannotCreateIndex: 67,

@@ -3,6 +3,7 @@ import { Aggregator, update as mingoUpdate } from 'mingo';
 import { bsonEquals } from './bson-order.ts';
 import { cloneValue, isPlainObject, setPath } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
+import { formatValue } from './format-value.ts';
 import { tryFastUpdate } from './update-fast.ts';
 import type { Document } from './wire.ts';
 
@@ -16,6 +17,8 @@ function fromMingo(err: unknown): MongoCommandError {
   if (err instanceof MongoCommandError) return err;
   const msg = (err as Error).message ?? String(err);
   if (/immutable field/.test(msg)) return new MongoCommandError('ImmutableField', msg, {}, err);
+  if (/would create a conflict/.test(msg))
+    return new MongoCommandError('ConflictingUpdateOperators', msg, {}, err);
   if (/Unknown update operator/.test(msg)) return new MongoCommandError('FailedToParse', msg, {}, err);
   if (/non-numeric|numeric/.test(msg)) return new MongoCommandError('TypeMismatch', msg, {}, err);
   return new MongoCommandError('BadValue', msg, {}, err);
@@ -115,9 +118,40 @@ function bsonTypeName(v: unknown): string {
   return (v as { _bsontype?: string })?._bsontype?.toLowerCase() ?? typeof v;
 }
 
+const CREATING_OPS = new Set([
+  '$set',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$push',
+  '$addToSet',
+  '$currentDate',
+  '$setOnInsert',
+]);
+
+/** MongoDB refuses to create a field inside a non-document (`lock: null` then `$set: {'lock.owner': …}`). */
+function checkPathViable(doc: Document, op: string, path: string): void {
+  if (!CREATING_OPS.has(op) || path.includes('$')) return;
+  const parts = path.split('.');
+  let cur: unknown = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const v = (cur as Document)[parts[i]!];
+    if (v === undefined || Array.isArray(v)) return;
+    if (!isPlainObject(v)) {
+      throw new MongoCommandError(
+        'PathNotViable',
+        `Cannot create field '${parts[i + 1]}' in element {${parts[i]}: ${formatValue(v)}}`,
+      );
+    }
+    cur = v;
+  }
+}
+
 // mingo silently skips $inc on a non-number and $push on a non-array; MongoDB fails the update.
 function checkOperandTypes(doc: Document, modifier: Document): void {
   for (const [op, arg] of Object.entries(modifier)) {
+    if (isPlainObject(arg)) for (const path of Object.keys(arg)) checkPathViable(doc, op, path);
     if (!isPlainObject(arg) || (!NUMERIC_OPS.has(op) && !ARRAY_OPS.has(op))) continue;
     for (const path of Object.keys(arg)) {
       if (path.includes('$')) continue;

@@ -70,6 +70,18 @@ describe('server and namespace commands', () => {
     expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, s: 'text' });
   });
 
+  it('refuses to create a field inside a non-document (28) and conflicting paths (40)', async () => {
+    const coll = db.collection<Doc>('paths');
+    await coll.insertOne({ _id: 1, lock: null, n: 1 });
+    const err = await coll.updateOne({ _id: 1 }, { $set: { 'lock.owner': 'w' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 28 });
+    expect((err as Error).message).toContain("Cannot create field 'owner' in element {lock: null}");
+    await expect(coll.updateOne({ _id: 1 }, { $set: { n: 2 }, $inc: { n: 1 } })).rejects.toMatchObject({
+      code: 40,
+    });
+    expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, lock: null, n: 1 });
+  });
+
   it('refuses collation, views and validators on the in-memory server instead of ignoring them', async (ctx) => {
     // A real server supports all three.
     if (mongo.kind !== 'memory') ctx.skip();
