@@ -248,6 +248,8 @@ export function seedFromQuery(query: Document, out: Document = {}): Document {
       const keys = Object.keys(v);
       if (keys.length > 0 && keys.every((x) => x.startsWith('$'))) {
         if ('$eq' in v) setPath(out, k, cloneValue(v.$eq));
+        // A one-element $in is an equality for upsert seeding too.
+        else if (Array.isArray(v.$in) && v.$in.length === 1) setPath(out, k, cloneValue(v.$in[0]));
         continue;
       }
     }
