@@ -8,8 +8,9 @@
 //
 // Environment: K (senders, 6), W (window per sender, 20), SINKS (2), DESTS (destinations, 1000),
 // FULL_MS (10000), HALF_MS (8000), BACKLOG (submitted but not delivered at full load, 1000), CONCURRENCY (delivery.concurrency, 16), SMSC_WINDOW (deliver_sm
-// window per session, 50), PROFILE=1 (child runs with --cpu-prof into ./profiles/).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// window per session, 50), PROFILE=1 (child runs with --cpu-prof into ./profiles/), TIMING=1 (the child's
+// driver times every command; printed before the JSON line), COUNT=0 (no counting proxy).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMongoServer } from '@smsc/mongo-server';
@@ -33,6 +34,8 @@ const CONCURRENCY = env('CONCURRENCY', 16);
 const SMSC_WINDOW = env('SMSC_WINDOW', 50);
 const BACKLOG = env('BACKLOG', 1000);
 const PROFILE = process.env.PROFILE === '1';
+/** TIMING=1: the child records each command's round trip as its driver sees it (see command-timing-preload.ts). */
+const TIMING = process.env.TIMING === '1';
 /** COUNT=0: no counting proxy (the SMSC talks to the server directly), to see what the proxy costs. */
 const COUNT = process.env.COUNT !== '0';
 const DRAIN_LIMIT_MS = 20_000;
@@ -108,6 +111,8 @@ const mongo = await startMongoServer({ port: 0 });
 const counter = await startCommandCounter({ host: '127.0.0.1', port: mongo.port });
 let smsc: Awaited<ReturnType<typeof startSmscChild>> | undefined;
 let exitCode = 0;
+/** The JSON line, printed last of all (after the child's timing, if any). */
+let summary: string | undefined;
 try {
   const config = join(dir, 'smsc.json');
   writeFileSync(
@@ -125,8 +130,13 @@ try {
     }),
   );
   const profileDir = resolve('profiles');
+  const timingFile = join(dir, 'timing.json');
   smsc = await startSmscChild('all', config, dir, {
-    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(TIMING ? ['--import', join(import.meta.dirname, 'command-timing-preload.ts')] : []),
+    ],
+    env: TIMING ? { SMSC_BENCH_TIMING_FILE: timingFile } : {},
   });
   const port = smsc.port;
   console.log(
@@ -158,28 +168,26 @@ try {
     `target: ${target.deliveredPerS} msg/s end to end (${full.deliveredPerS >= target.deliveredPerS ? 'met' : 'missed'}), ` +
       `p99 < ${target.p99AtHalfMs} ms at half rate (${half.p99 !== null && half.p99 < target.p99AtHalfMs ? 'met' : 'missed'})`,
   );
-  console.log(
-    JSON.stringify({
-      bench: 'e2e',
-      setup: {
-        K,
-        W,
-        backlog: BACKLOG,
-        sinks: SINKS,
-        destinations: DESTS,
-        concurrency: CONCURRENCY,
-        smscWindow: SMSC_WINDOW,
-      },
-      messagesPerS: full.deliveredPerS,
-      receiptsPerS: full.receiptsPerS,
-      submitPerS: full.submitPerS,
-      fullLoad: { p50Ms: full.p50, p99Ms: full.p99, delivered: full.delivered, receipts: full.receipts },
-      halfRate: { ratePerS: halfRate, p50Ms: half.p50, p99Ms: half.p99, delivered: half.delivered },
-      commandsPerMessage: full.commandsPerMessage,
-      commandsPerMessageAtHalfRate: half.commandsPerMessage,
-      commands: full.commands,
-    }),
-  );
+  summary = JSON.stringify({
+    bench: 'e2e',
+    setup: {
+      K,
+      W,
+      backlog: BACKLOG,
+      sinks: SINKS,
+      destinations: DESTS,
+      concurrency: CONCURRENCY,
+      smscWindow: SMSC_WINDOW,
+    },
+    messagesPerS: full.deliveredPerS,
+    receiptsPerS: full.receiptsPerS,
+    submitPerS: full.submitPerS,
+    fullLoad: { p50Ms: full.p50, p99Ms: full.p99, delivered: full.delivered, receipts: full.receipts },
+    halfRate: { ratePerS: halfRate, p50Ms: half.p50, p99Ms: half.p99, delivered: half.delivered },
+    commandsPerMessage: full.commandsPerMessage,
+    commandsPerMessageAtHalfRate: half.commandsPerMessage,
+    commands: full.commands,
+  });
 } catch (error) {
   console.error(error);
   if (smsc) console.error(smsc.output());
@@ -189,8 +197,18 @@ try {
     smsc.kill('SIGTERM');
     await smsc.exited(10_000);
   }
+  if (TIMING && existsSync(join(dir, 'timing.json'))) {
+    const timing = JSON.parse(readFileSync(join(dir, 'timing.json'), 'utf8')) as Record<
+      string,
+      { n: number; p50: number; p99: number; totalMs: number }
+    >;
+    console.log('round trips seen by the SMSC (all phases):');
+    for (const [key, t] of Object.entries(timing).sort((a, b) => b[1].totalMs - a[1].totalMs))
+      console.log(`  ${key.padEnd(28)} ${String(t.n).padStart(7)}  p50 ${t.p50} ms  p99 ${t.p99} ms`);
+  }
   await counter.close();
   await mongo.close();
   rmSync(dir, { recursive: true, force: true });
 }
+if (summary) console.log(summary);
 process.exit(exitCode);
