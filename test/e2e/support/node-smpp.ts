@@ -19,6 +19,8 @@ export interface NsPdu {
   short_message?: { message: string | Buffer; udh?: Buffer[] };
   receipted_message_id?: string;
   message_state?: number;
+  final_date?: unknown;
+  error_code?: number;
   response(fields?: Record<string, unknown>): NsPdu;
 }
 
@@ -34,6 +36,7 @@ export interface NsSession extends EventEmitter {
   bind_receiver(fields: Record<string, unknown>, callback: Callback): boolean;
   submit_sm(fields: Record<string, unknown>, callback: Callback): boolean;
   unbind(fields: Record<string, unknown>, callback: Callback): boolean;
+  query_sm(fields: Record<string, unknown>, callback: Callback): boolean;
 }
 
 interface NodeSmpp {
@@ -55,7 +58,7 @@ type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
 /** Calls a node-smpp request method and resolves with its response PDU, or rejects after `timeoutMs`. */
 export function nsCall(
   session: NsSession,
-  method: BindCommand | 'submit_sm' | 'unbind',
+  method: BindCommand | 'submit_sm' | 'query_sm' | 'unbind',
   fields: Record<string, unknown>,
   timeoutMs = 5000,
 ): Promise<NsPdu> {
@@ -83,15 +86,22 @@ export type NsEsme = {
   close(): Promise<void>;
 };
 
+export type BindOptions = {
+  /** The command_status to answer the `index`-th deliver_sm with (from 0); default ESME_ROK. */
+  answer?: (pdu: NsPdu, index: number) => number;
+};
+
 /**
- * Connects node-smpp to 127.0.0.1:`port`, binds, answers every deliver_sm with ESME_ROK and
- * every enquire_link, and keeps the deliver_sm it got. Rejects if the bind is refused.
+ * Connects node-smpp to 127.0.0.1:`port`, binds, answers every deliver_sm (with ESME_ROK unless
+ * `answer` says otherwise) and every enquire_link, and keeps the deliver_sm it got. Rejects if the
+ * bind is refused.
  */
 export async function bindNodeSmpp(
   port: number,
   command: BindCommand,
   systemId: string,
   password: string,
+  options: BindOptions = {},
 ): Promise<NsEsme> {
   const session = nodeSmpp.connect({ host: '127.0.0.1', port });
   // Errors after the test (ECONNRESET on a closed SMSC) must not crash the worker.
@@ -105,8 +115,9 @@ export async function bindNodeSmpp(
   });
   const delivered: NsPdu[] = [];
   session.on('deliver_sm', (pdu: NsPdu) => {
+    const status = options.answer?.(pdu, delivered.length) ?? 0;
     delivered.push(pdu);
-    session.send(pdu.response());
+    session.send(pdu.response({ command_status: status }));
   });
   session.on('enquire_link', (pdu: NsPdu) => session.send(pdu.response()));
   const resp = await nsCall(session, command, { system_id: systemId, password });

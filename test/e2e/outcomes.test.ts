@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { type BindOptions, bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
+import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
+import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+
+// SMPP 3.4 §5.1.3 and §5.2.28, spelled out rather than imported from our own library.
+const ESME_RX_T_APPN = 0x64;
+const ESME_RX_P_APPN = 0x65;
+const DELIVERED = 2;
+const UNDELIVERABLE = 5;
+
+// What the sink's answer to deliver_sm does to a message and its receipt, through `smsc all` and
+// node-smpp: a temporary refusal is retried, a permanent one ends it with an UNDELIV receipt, and
+// registered_delivery 2 asks for receipts on failure only.
+describe('delivery outcomes and their receipts', () => {
+  let smsc: SmscProcess;
+  let port: number;
+  const esmes: NsEsme[] = [];
+  beforeAll(async () => {
+    smsc = await startSmscProcess({
+      role: 'all',
+      config: {
+        smpp: { enquireLinkIntervalMs: 0 },
+        accounts: ACCOUNTS,
+        routes: ROUTES,
+        // A retry after 200 ms keeps the test short; the default is 30 s.
+        delivery: { retryBaseMs: 200, retryMaxMs: 1000 },
+        shutdown: { drainMs: 1000 },
+      },
+    });
+    port = smsc.smpp!.port;
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(esmes.map((e) => e.close()));
+    await killAllSmscProcesses();
+  });
+
+  /** Binds sink (with its answers) and acme; both are unbound at the end of each test. */
+  const bindBoth = async (answer: BindOptions['answer']) => {
+    onTestFailed(() => console.error(smsc.logs()));
+    const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw', { answer });
+    const acme = await bindNodeSmpp(port, 'bind_transceiver', 'acme', 'acme-pw');
+    esmes.push(sink, acme);
+    return { sink, acme };
+  };
+  const submit = async (acme: NsEsme, to: string, text: string, registeredDelivery: number) => {
+    const resp = await nsCall(acme.session, 'submit_sm', {
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: SOURCE,
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+      destination_addr: to,
+      registered_delivery: registeredDelivery,
+      short_message: Buffer.from(text),
+    });
+    expect(resp.command_status).toBe(0);
+    return resp.message_id!;
+  };
+  const queryState = async (esme: NsEsme, id: string) =>
+    (
+      await nsCall(esme.session, 'query_sm', {
+        message_id: id,
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: SOURCE,
+      })
+    ).message_state;
+
+  it('retries a deliver_sm refused with ESME_RX_T_APPN and delivers it, with one DELIVRD receipt', async () => {
+    const { sink, acme } = await bindBoth((_pdu, index) => (index === 0 ? ESME_RX_T_APPN : 0));
+    const id = await submit(acme, '46700000021', 'try again', 1);
+    await waitUntil(
+      () => sink.delivered.length >= 2 && acme.delivered.length >= 1,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    // The same message twice: refused, then taken.
+    expect(sink.delivered.map((p) => receivedFromNodeSmpp(p).text)).toEqual(['try again', 'try again']);
+    expect(acme.delivered.map(receivedFromNodeSmpp)).toEqual([
+      expect.objectContaining({ esmClass: 4, receiptedMessageId: id, messageState: DELIVERED }),
+    ]);
+    expect(receivedFromNodeSmpp(acme.delivered[0]!).text).toMatch(
+      new RegExp(`^id:${id} .*stat:DELIVRD err:000`),
+    );
+    expect(await queryState(acme, id)).toBe(DELIVERED);
+    await Promise.all([sink.close(), acme.close()]);
+  });
+
+  it('ends a message refused with ESME_RX_P_APPN without retrying: acme gets stat:UNDELIV and query_sm says UNDELIVERABLE', async () => {
+    const { sink, acme } = await bindBoth(() => ESME_RX_P_APPN);
+    const id = await submit(acme, '46700000022', 'not for me', 1);
+    await waitUntil(
+      () => acme.delivered.length >= 1,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    // Longer than the 200 ms retry delay: a retry would show up here.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sink.delivered).toHaveLength(1);
+    const [receipt] = acme.delivered.map(receivedFromNodeSmpp);
+    expect(acme.delivered).toHaveLength(1);
+    expect(receipt).toMatchObject({ esmClass: 4, receiptedMessageId: id, messageState: UNDELIVERABLE });
+    expect(receipt!.text).toMatch(new RegExp(`^id:${id} sub:001 dlvrd:000 .*stat:UNDELIV err:(?!000)\\d{3}`));
+    expect(await queryState(acme, id)).toBe(UNDELIVERABLE);
+    await Promise.all([sink.close(), acme.close()]);
+  });
+
+  it('sends a receipt for registered_delivery 2 only when the message fails', async () => {
+    const refused = '46700000023';
+    const { sink, acme } = await bindBoth((pdu) => (pdu.destination_addr === refused ? ESME_RX_P_APPN : 0));
+    const failedId = await submit(acme, refused, 'will fail', 2);
+    const deliveredId = await submit(acme, '46700000024', 'will arrive', 2);
+    await waitUntil(
+      () => sink.delivered.length >= 2 && acme.delivered.length >= 1,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([failedId]);
+    expect(await queryState(acme, deliveredId)).toBe(DELIVERED);
+    await Promise.all([sink.close(), acme.close()]);
+  });
+});
