@@ -54,7 +54,8 @@ describe.skipIf(!kannelInstalled)('Kannel bound to the SMSC as a transceiver', (
       role: 'all',
       mongo: { uri: mongo.uri, database: mongo.dbName },
       config: {
-        smpp: { enquireLinkIntervalMs: 0 },
+        // enquire_link after 200 ms of silence: Kannel must keep answering them to stay bound.
+        smpp: { enquireLinkIntervalMs: 200 },
         // SMPP passwords are at most 8 octets (§5.2.2); Kannel sends what it is given.
         accounts: [...ACCOUNTS, { systemId: 'kannel', password: 'kannelpw' }],
         routes: [...ROUTES, { prefix: '4671', account: 'kannel' }, { prefix: '4915', account: 'acme' }],

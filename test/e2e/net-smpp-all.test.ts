@@ -35,7 +35,8 @@ describe('smsc all driven by Perl Net::SMPP', () => {
         role: 'all',
         mongo: { uri: mongo.uri, database: mongo.dbName },
         config: {
-          smpp: { enquireLinkIntervalMs: 0 },
+          // enquire_link after 200 ms of silence, to see Net::SMPP answer it and stay bound.
+          smpp: { enquireLinkIntervalMs: 200 },
           accounts: ACCOUNTS,
           routes: ROUTES,
           shutdown: { drainMs: 2000 },
@@ -62,6 +63,9 @@ describe('smsc all driven by Perl Net::SMPP', () => {
       runs.push(sink, acmeRx);
       await sink.waitFor('bound', 10_000);
       await acmeRx.waitFor('bound', 10_000);
+      // The SMSC probes a session silent for 200 ms (enquireLinkIntervalMs): both answer it.
+      await sink.waitFor('enquire_link', 5000);
+      await acmeRx.waitFor('enquire_link', 5000);
 
       const submitter = runNetSmpp(
         ['submit', host, String(port), 'acme', 'acme-pw'],

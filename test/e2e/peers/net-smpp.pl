@@ -9,7 +9,8 @@
 #   net-smpp.pl receive HOST PORT SYSTEM_ID PASSWORD COUNT TIMEOUT_SECONDS
 #     binds as receiver, answers each deliver_sm, prints
 #     {"event":"deliver_sm","from","to","esmClass","dataCoding","hex","receiptedMessageId","messageState"}
-#     until COUNT arrived or the timeout passed, then unbinds.
+#     until COUNT arrived or the timeout passed, then unbinds; answers enquire_link and prints
+#     {"event":"enquire_link"} for each.
 # Every run ends with {"event":"unbound"} after a clean unbind, or {"event":"error","message":...}.
 use strict;
 use warnings;
@@ -61,6 +62,7 @@ if ($mode eq 'submit') {
         messageState => defined $pdu->{message_state} ? unpack('C', $pdu->{message_state}) : undef });
     } elsif ($pdu->{cmd} == 0x00000015) {
       $smpp->enquire_link_resp(seq => $pdu->{seq});
+      out({ event => 'enquire_link' });
     }
   }
   alarm 0;
