@@ -54,7 +54,7 @@ describe.skipIf(!kannelInstalled)('Kannel bound to the SMSC as a transceiver', (
       role: 'all',
       mongo: { uri: mongo.uri, database: mongo.dbName },
       config: {
-        // enquire_link after 200 ms of silence: Kannel must keep answering them to stay bound.
+        // enquire_link after 200 ms of silence, so the SMSC probes Kannel's session during the test.
         smpp: { enquireLinkIntervalMs: 200 },
         // SMPP passwords are at most 8 octets (§5.2.2); Kannel sends what it is given.
         accounts: [...ACCOUNTS, { systemId: 'kannel', password: 'kannelpw' }],
