@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { Worker, type WorkerOptions } from '@smsc/engine';
+import { createRetryPolicy, type RetryPolicy, Worker, type WorkerOptions } from '@smsc/engine';
 import type { ReceiverChange, SessionRegistry } from '@smsc/inserter';
 import type { Store } from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import { EsmeDeliveryClosedError, InvalidEsmeOutletOptionError } from './errors.ts';
 import { EsmeOutlet } from './esme-outlet.ts';
-import { esmeRetry } from './retry.ts';
+import { esmeRetry, isRetryPolicy } from './retry.ts';
 import { esmeTarget } from './targets.ts';
 import { followWakeups } from './wakeups.ts';
 
@@ -45,6 +45,8 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
   readonly #o: EsmeDeliveryOptions;
   readonly #logger: Logger;
   readonly #idleDrainMs: number;
+  /** One policy for the workers and their outlets: the outlet fixes delays that the worker applies. */
+  readonly #policy: RetryPolicy;
   readonly #workers = new Map<string, Worker>();
   readonly #stopping = new Set<Promise<void>>();
   readonly #tailAbort = new AbortController();
@@ -59,6 +61,8 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     if (!(Number.isFinite(this.#idleDrainMs) && this.#idleDrainMs >= 0))
       throw new InvalidEsmeOutletOptionError(`idleDrainMs must be >= 0, got ${this.#idleDrainMs}`);
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'esme-delivery' });
+    const retry = esmeRetry(options.worker?.retry);
+    this.#policy = isRetryPolicy(retry) ? retry : createRetryPolicy(retry);
   }
 
   /** Accounts that have a worker running here. */
@@ -117,11 +121,12 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
     const outlet = new EsmeOutlet({
       accountId,
       registry: this.#o.registry,
+      retryPolicy: this.#policy,
       ...(this.#o.responseTimeoutMs !== undefined ? { responseTimeoutMs: this.#o.responseTimeoutMs } : {}),
     });
     const worker = new Worker({
       ...this.#o.worker,
-      retry: esmeRetry(this.#o.worker?.retry),
+      retry: this.#policy,
       // The shared tail pokes it; a poke for a retry due later just arms its timer.
       tail: false,
       store: this.#o.store,

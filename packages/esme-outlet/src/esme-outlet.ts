@@ -1,4 +1,4 @@
-import type { DeliveryContext, DeliveryResult, Outlet } from '@smsc/engine';
+import type { DeliveryContext, DeliveryResult, Outlet, RetryPolicy } from '@smsc/engine';
 import type { SessionRegistry } from '@smsc/inserter';
 import { mayIssue, type SmppSession } from '@smsc/smpp';
 import type { SmsRecord } from '@smsc/store';
@@ -17,6 +17,13 @@ export type EsmeOutletOptions = {
    * attempt. Default 1000 ms.
    */
   noReceiverRetryMs?: number;
+  /**
+   * The worker's retry policy. Given, a temporary failure gets its retry delay here and the messages
+   * held behind it wait exactly as long, without counting an attempt, so they cannot become due
+   * before it and overtake it. Without it they are `temporary` too and each gets its own (jittered)
+   * delay.
+   */
+  retryPolicy?: RetryPolicy;
 };
 
 /** The least busy session: fewest requests outstanding and queued; the oldest bind on a tie. */
@@ -47,6 +54,7 @@ export class EsmeOutlet implements Outlet {
   readonly #registry: Pick<SessionRegistry, 'receivers'>;
   readonly #timeoutMs: number | undefined;
   readonly #noReceiverRetryMs: number;
+  readonly #policy: RetryPolicy | undefined;
 
   constructor(options: EsmeOutletOptions) {
     this.accountId = options.accountId;
@@ -55,6 +63,7 @@ export class EsmeOutlet implements Outlet {
     this.#registry = options.registry;
     this.#timeoutMs = options.responseTimeoutMs;
     this.#noReceiverRetryMs = options.noReceiverRetryMs ?? 1000;
+    this.#policy = options.retryPolicy;
   }
 
   async deliver(
@@ -81,16 +90,23 @@ export class EsmeOutlet implements Outlet {
         continue;
       }
       if (context.signal.aborted) {
-        blocker = { status: 'temporary', error: 'not sent: delivery stopped', errorClass: 'esme-order' };
+        // Never sent, so not an attempt; due at once for whichever worker takes it next.
+        blocker = { status: 'throttled', retryAfterMs: 0 };
         results.push(blocker);
         continue;
       }
-      const result = await this.#sendOne(session, message, log);
+      const result = this.#withDelay(await this.#sendOne(session, message, log), message);
       results.push(result);
       if (result.status === 'temporary' || result.status === 'throttled') blocker = result;
     }
     log.debug({ destMsisdn: destination, results: results.map((r) => r.status) }, 'batch delivered');
     return results;
+  }
+
+  /** Fixes a temporary failure's delay now, so that what waits behind it can wait as long. */
+  #withDelay(result: DeliveryResult, message: SmsRecord): DeliveryResult {
+    if (result.status !== 'temporary' || result.retryAfterMs !== undefined || !this.#policy) return result;
+    return { ...result, retryAfterMs: this.#policy.delayMs(message.attempts + 1, result.errorClass) };
   }
 
   async #sendOne(

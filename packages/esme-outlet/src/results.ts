@@ -76,9 +76,16 @@ export function resultForError(error: unknown, notSentRetryMs = 1000): DeliveryR
   return { status: 'temporary', error: text, errorClass: EsmeErrorClass.session };
 }
 
-/** For messages of a batch left unsent behind one that was not delivered: the same kind of wait. */
+/**
+ * For messages of a batch left unsent behind one that was not delivered: the same wait. Never sent,
+ * they count no attempt when the blocker's delay is known (throttling, or a temporary failure whose
+ * delay the outlet fixed); otherwise they are temporary failures of class `esme-order`.
+ */
 export function resultForUnsent(blocker: DeliveryResult): DeliveryResult {
-  if (blocker.status === 'throttled')
+  if (
+    blocker.status === 'throttled' ||
+    (blocker.status === 'temporary' && blocker.retryAfterMs !== undefined)
+  )
     return blocker.retryAfterMs !== undefined
       ? { status: 'throttled', retryAfterMs: blocker.retryAfterMs }
       : { status: 'throttled' };

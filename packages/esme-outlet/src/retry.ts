@@ -11,7 +11,7 @@ export const ESME_RETRY_CLASSES: NonNullable<RetryPolicyOptions['classes']> = {
   [EsmeErrorClass.session]: { baseMs: 1000 },
 };
 
-function isPolicy(r: RetryPolicyOptions | RetryPolicy | undefined): r is RetryPolicy {
+export function isRetryPolicy(r: RetryPolicyOptions | RetryPolicy | undefined): r is RetryPolicy {
   return typeof r === 'object' && r !== null && typeof (r as RetryPolicy).delayMs === 'function';
 }
 
@@ -19,6 +19,6 @@ function isPolicy(r: RetryPolicyOptions | RetryPolicy | undefined): r is RetryPo
 export function esmeRetry(
   retry: RetryPolicyOptions | RetryPolicy | undefined,
 ): RetryPolicyOptions | RetryPolicy {
-  if (isPolicy(retry)) return retry;
+  if (isRetryPolicy(retry)) return retry;
   return { ...retry, classes: { ...ESME_RETRY_CLASSES, ...retry?.classes } };
 }

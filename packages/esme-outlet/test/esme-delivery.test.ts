@@ -3,7 +3,7 @@ import type { SmppServer, SmppSession } from '@smsc/smpp';
 import { createStore, RECEIPT_ID_SUFFIX, type SmsRecord, SmsState, type Store } from '@smsc/store';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EsmeDelivery } from '../src/index.ts';
+import { EsmeDelivery, type EsmeWorkerOptions } from '../src/index.ts';
 import { eventually, submit, TestRegistry, testEsme, testServer } from './helpers.ts';
 
 describe('EsmeDelivery', () => {
@@ -21,7 +21,7 @@ describe('EsmeDelivery', () => {
   });
   afterAll(() => mongo.close());
 
-  async function start() {
+  async function start(retry?: EsmeWorkerOptions['retry']) {
     registry = new TestRegistry();
     server = await testServer(registry);
     delivery = new EsmeDelivery({
@@ -30,7 +30,12 @@ describe('EsmeDelivery', () => {
       id: 'test',
       idleDrainMs: 1000,
       // A scan far beyond the test timeouts: work queued after a bind must arrive through the event tail.
-      worker: { leaseMs: 5000, scanIntervalMs: 60_000, tail: { maxAwaitTimeMS: 100 } },
+      worker: {
+        leaseMs: 5000,
+        scanIntervalMs: 60_000,
+        tail: { maxAwaitTimeMS: 100 },
+        ...(retry ? { retry } : {}),
+      },
     });
     delivery.start();
   }
@@ -147,6 +152,30 @@ describe('EsmeDelivery', () => {
     await delivery.close({ timeoutMs: 3000 });
     expect(answered).toBe(1);
     expect((await store.get(m._id))?.state).toBe(SmsState.delivered);
+  });
+
+  it('keeps the order of a destination across a temporary refusal and its retry', async () => {
+    // Heavy jitter: if the messages held behind the refused one got delays of their own, one of
+    // them would often become due first and overtake it.
+    await start({ backoff: { baseMs: 300, jitter: 0.9 } });
+    // Queued before the bind, so that the four go out as one batch.
+    const ids: string[] = [];
+    for (const text of ['o1', 'o2', 'o3', 'o4'])
+      ids.push((await store.queue(submit('46700000019', text)))._id);
+    let refused = false;
+    const sink = await esme('sink', (pdu) => {
+      if (!refused && pdu.shortMessage.toString() === 'o2') {
+        refused = true;
+        return 0x64; // ESME_RX_T_APPN
+      }
+      return 0;
+    });
+    await eventually(async () => (await store.get(ids[3]!))?.state === SmsState.delivered);
+    const seen = sink.received.map((p) => p.shortMessage.toString()).filter((t) => t.startsWith('o'));
+    expect(seen).toEqual(['o1', 'o2', 'o2', 'o3', 'o4']);
+    // Only the refused one counted an attempt for the refusal.
+    expect((await store.get(ids[1]!))?.attempts).toBe(2);
+    expect((await store.get(ids[2]!))?.attempts).toBe(1);
   });
 
   it('records a permanent refusal by the ESME as failed', async () => {

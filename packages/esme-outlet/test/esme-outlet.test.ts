@@ -1,3 +1,4 @@
+import { createRetryPolicy } from '@smsc/engine';
 import { CommandStatus, type PduOf } from '@smsc/smpp';
 import { SmsState } from '@smsc/store';
 import pino from 'pino';
@@ -56,6 +57,27 @@ describe('EsmeOutlet', () => {
     expect(received).toHaveLength(2);
   });
 
+  it('holds the rest of a batch exactly as long as the temporary failure before it, counting no attempt', async () => {
+    const pair = await boundPair();
+    cleanups.push(pair.close);
+    const registry = new TestRegistry();
+    registry.add('sink', pair.smsc);
+    let n = 0;
+    pair.esme.on('pdu', (pdu) => {
+      if (pdu.command !== 'deliver_sm') return;
+      n += 1;
+      pair.esme.respond(pdu, { commandStatus: n === 2 ? CommandStatus.ESME_RX_T_APPN : 0 });
+    });
+    const retryPolicy = createRetryPolicy({ backoff: { baseMs: 5000, jitter: 0 } });
+    const outlet = new EsmeOutlet({ accountId: 'sink', registry, retryPolicy });
+    const results = await outlet.deliver('46700000001', [record(), record(), record()], ctx());
+    expect(results).toEqual([
+      { status: 'delivered' },
+      expect.objectContaining({ status: 'temporary', retryAfterMs: 5000, errorClass: EsmeErrorClass.esme }),
+      { status: 'throttled', retryAfterMs: 5000 },
+    ]);
+  });
+
   it('holds the rest of the batch as throttled when the ESME throttles', async () => {
     const { outlet, received } = await setup(() => CommandStatus.ESME_RTHROTTLED);
     const results = await outlet.deliver('46700000001', [record(), record()], ctx());
@@ -98,8 +120,11 @@ describe('EsmeOutlet', () => {
     const { outlet, received } = await setup(() => CommandStatus.ESME_ROK);
     const ac = new AbortController();
     ac.abort();
-    const results = await outlet.deliver('46700000001', [record()], { signal: ac.signal, logger });
-    expect(results[0]?.status).toBe('temporary');
+    const results = await outlet.deliver('46700000001', [record(), record()], { signal: ac.signal, logger });
+    expect(results).toEqual([
+      { status: 'throttled', retryAfterMs: 0 },
+      { status: 'throttled', retryAfterMs: 0 },
+    ]);
     expect(received).toHaveLength(0);
   });
 

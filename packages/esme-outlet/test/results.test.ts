@@ -61,6 +61,10 @@ describe('request failure to delivery result', () => {
       status: 'throttled',
       retryAfterMs: 5,
     });
+    expect(resultForUnsent({ status: 'temporary', retryAfterMs: 7 })).toEqual({
+      status: 'throttled',
+      retryAfterMs: 7,
+    });
     expect(resultForUnsent({ status: 'temporary' })).toMatchObject({
       status: 'temporary',
       errorClass: EsmeErrorClass.order,
