@@ -82,6 +82,8 @@ export type NsEsme = {
   session: NsSession;
   /** Every deliver_sm received, in arrival order (each answered with ESME_ROK). */
   delivered: NsPdu[];
+  /** True once the SMSC sent unbind (answered with unbind_resp, then the socket closed). */
+  unboundBySmsc(): boolean;
   /** Unbinds (bounded) and closes the socket; safe to call twice. */
   close(): Promise<void>;
 };
@@ -120,6 +122,12 @@ export async function bindNodeSmpp(
     session.send(pdu.response({ command_status: status }));
   });
   session.on('enquire_link', (pdu: NsPdu) => session.send(pdu.response()));
+  let unbound = false;
+  // SMPP 3.4 §4.2: the SMSC may unbind (e.g. when it shuts down); answer, then close our side.
+  session.on('unbind', (pdu: NsPdu) => {
+    unbound = true;
+    session.send(pdu.response(), () => session.close());
+  });
   const resp = await nsCall(session, command, { system_id: systemId, password });
   if (resp.command_status !== 0) {
     session.destroy();
@@ -129,6 +137,7 @@ export async function bindNodeSmpp(
   return {
     session,
     delivered,
+    unboundBySmsc: () => unbound,
     close() {
       closing ??= (async () => {
         if (!session.socket.destroyed) await nsCall(session, 'unbind', {}, 2000).catch(() => {});
