@@ -3,14 +3,11 @@
 // two inserters and a cleanup. ESME delivery runs in the inserter that holds the receiver's bind
 // (the `delivery` role has no outlet yet, see packages/cli/src/roles/delivery-part.ts), so killing the
 // sink's inserter is killing the delivering process, mid-batch.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadResult, runLoad } from './bench/load.ts';
-import { type SmscChild, startSmscChild } from './bench/smsc-child.ts';
+import { type SmscProcess, type SmscRole, startSmscProcess } from './support/smsc-process.ts';
 
 const LEASE_MS = 2000;
 const LOAD_MS = 7000;
@@ -22,51 +19,55 @@ type SmsDoc = {
 };
 
 describe('SIGKILL during a steady load', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsc-sigkill-'));
   let mongo: TestMongo;
   beforeAll(async () => {
     mongo = await useTestMongo();
   });
   afterAll(async () => {
     await mongo.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('loses no acknowledged message: each is delivered to the sink or still queued', async () => {
-    const config = join(dir, 'smsc.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        mongodb: { uri: mongo.uri, database: mongo.dbName },
-        smpp: { port: 0, enquireLinkIntervalMs: 0, responseTimeoutMs: 3000 },
-        accounts: [
-          { systemId: 'acme', password: 'acme-pw' },
-          { systemId: 'sink', password: 'sink-pw' },
-        ],
-        routes: [{ prefix: '4670', account: 'sink' }],
-        // Short leases so a killed holder's claims come back within seconds.
-        delivery: { leaseMs: LEASE_MS, scanIntervalMs: 1000, retryBaseMs: 500, retryMaxMs: 2000 },
-        cleanup: { intervalMs: 500, leaseMs: 2000 },
-        shutdown: { drainMs: 2000 },
-        log: { level: 'warn' },
-      }),
-    );
-    const children: SmscChild[] = [];
-    const start = async (role: string) => {
-      const child = await startSmscChild(role, config, dir);
+    const config = {
+      smpp: { enquireLinkIntervalMs: 0, responseTimeoutMs: 3000 },
+      accounts: [
+        { systemId: 'acme', password: 'acme-pw' },
+        { systemId: 'sink', password: 'sink-pw' },
+      ],
+      routes: [{ prefix: '4670', account: 'sink' }],
+      // Short leases so a killed holder's claims come back within seconds.
+      delivery: { leaseMs: LEASE_MS, scanIntervalMs: 1000, retryBaseMs: 500, retryMaxMs: 2000 },
+      cleanup: { intervalMs: 500, leaseMs: 2000 },
+      shutdown: { drainMs: 2000 },
+    };
+    const children: SmscProcess[] = [];
+    const killed = new Set<SmscProcess>();
+    const alive = (p: SmscProcess) =>
+      !killed.has(p) && p.child.exitCode === null && p.child.signalCode === null;
+    const start = async (role: SmscRole, name: string) => {
+      const child = await startSmscProcess({
+        role,
+        name,
+        config,
+        mongo: { uri: mongo.uri, database: mongo.dbName },
+      });
       children.push(child);
       return child;
+    };
+    const sigkill = (p: SmscProcess) => {
+      killed.add(p);
+      return p.kill();
     };
     let load: LoadResult | undefined;
     try {
       // One after the other: the first applies the config's accounts and routes.
-      const a = await start('inserter');
-      const b = await start('inserter');
-      await start('cleanup');
+      const a = await start('inserter', 'inserter-a');
+      const b = await start('inserter', 'inserter-b');
+      await start('cleanup', 'cleanup');
       const live = [a, b];
       const kills: string[] = [];
       const running = runLoad({
-        ports: () => live.filter((c) => c.alive).map((c) => c.port),
+        ports: () => live.filter(alive).map((c) => c.smpp!.port),
         senders: 4,
         window: 5,
         durationMs: LOAD_MS,
@@ -76,13 +77,13 @@ describe('SIGKILL during a steady load', () => {
       });
       await sleep(2000);
       // 1: the inserter holding the sink (the delivering process) and two senders.
-      a.kill('SIGKILL');
+      await sigkill(a);
       kills.push(`inserter ${a.pid} (holding the sink)`);
-      const c = await start('inserter');
+      const c = await start('inserter', 'inserter-c');
       live.push(c);
       await sleep(1500);
       // 2: the other inserter, which by now holds the sink and every sender.
-      b.kill('SIGKILL');
+      await sigkill(b);
       kills.push(`inserter ${b.pid} (holding the sink and all senders)`);
       load = await running;
 
@@ -131,11 +132,11 @@ describe('SIGKILL during a steady load', () => {
       } finally {
         await client.close();
       }
-      for (const child of children) if (child.alive) child.kill('SIGTERM');
-      for (const child of children) await child.exited(10_000);
+      // The survivors still shut down cleanly after the crashes around them.
+      for (const child of children.filter(alive)) expect(await child.stop(10_000)).toBe(0);
     } finally {
       await load?.stop();
-      for (const child of children) if (child.alive) child.kill('SIGKILL');
+      await Promise.all(children.map((p) => p.kill()));
     }
   }, 60_000);
 });

@@ -8,15 +8,16 @@
 //
 // Environment: K (senders, 6), W (window per sender, 20), SINKS (2), DESTS (destinations, 1000),
 // FULL_MS (10000), HALF_MS (8000), BACKLOG (submitted but not delivered at full load, 1000), CONCURRENCY (delivery.concurrency, 16), SMSC_WINDOW (deliver_sm
-// window per session, 50), PROFILE=1 (child runs with --cpu-prof into ./profiles/), TIMING=1 (the child's
+// window per session, 50), PROFILE=1 (child runs with --cpu-prof into
+// PROFILE_DIR, default <tmp>/smsc-bench-profiles; summarise with profile-summary.ts), TIMING=1 (the child's
 // driver times every command; printed before the JSON line), COUNT=0 (no counting proxy).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMongoServer } from '@smsc/mongo-server';
+import { type SmscProcess, startSmscProcess } from '../support/smsc-process.ts';
 import { countsSince, startCommandCounter } from './command-counter.ts';
 import { type LoadResult, runLoad } from './load.ts';
-import { startSmscChild } from './smsc-child.ts';
 
 const env = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -109,36 +110,36 @@ async function phase(
 const dir = mkdtempSync(join(tmpdir(), 'smsc-bench-e2e-'));
 const mongo = await startMongoServer({ port: 0 });
 const counter = await startCommandCounter({ host: '127.0.0.1', port: mongo.port });
-let smsc: Awaited<ReturnType<typeof startSmscChild>> | undefined;
+let smsc: SmscProcess | undefined;
 let exitCode = 0;
 /** The JSON line, printed last of all (after the child's timing, if any). */
 let summary: string | undefined;
 try {
-  const config = join(dir, 'smsc.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mongodb: { uri: COUNT ? counter.uri : mongo.uri, database: 'bench' },
-      smpp: { port: 0, enquireLinkIntervalMs: 0, windowSize: SMSC_WINDOW, sessionWindow: Math.max(50, W) },
+  const profileDir = resolve(process.env.PROFILE_DIR ?? join(tmpdir(), 'smsc-bench-profiles'));
+  const timingFile = join(dir, 'timing.json');
+  // Node flags through NODE_OPTIONS: the child is started by the e2e suites' own helper.
+  const nodeOptions = [
+    ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(TIMING ? ['--import', join(import.meta.dirname, 'command-timing-preload.ts')] : []),
+  ].join(' ');
+  smsc = await startSmscProcess({
+    role: 'all',
+    mongo: { uri: COUNT ? counter.uri : mongo.uri, database: 'bench' },
+    config: {
+      smpp: { enquireLinkIntervalMs: 0, windowSize: SMSC_WINDOW, sessionWindow: Math.max(50, W) },
       accounts: [
         { systemId: 'acme', password: 'acme-pw' },
         { systemId: 'sink', password: 'sink-pw' },
       ],
       routes: [{ prefix: '4670', account: 'sink' }],
       delivery: { concurrency: CONCURRENCY },
-      log: { level: 'warn' },
-    }),
-  );
-  const profileDir = resolve('profiles');
-  const timingFile = join(dir, 'timing.json');
-  smsc = await startSmscChild('all', config, dir, {
-    nodeArgs: [
-      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ...(TIMING ? ['--import', join(import.meta.dirname, 'command-timing-preload.ts')] : []),
-    ],
-    env: TIMING ? { SMSC_BENCH_TIMING_FILE: timingFile } : {},
+    },
+    env: {
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...(TIMING ? { SMSC_BENCH_TIMING_FILE: timingFile } : {}),
+    },
   });
-  const port = smsc.port;
+  const port = smsc.smpp!.port;
   console.log(
     `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB behind a counting proxy in the bench ` +
       `process; K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
@@ -190,13 +191,14 @@ try {
   });
 } catch (error) {
   console.error(error);
-  if (smsc) console.error(smsc.output());
+  if (smsc) console.error(smsc.logs().split('\n').slice(-50).join('\n'));
   exitCode = 1;
 } finally {
-  if (smsc?.alive) {
-    smsc.kill('SIGTERM');
-    await smsc.exited(10_000);
-  }
+  await smsc?.stop(10_000);
+  if (PROFILE)
+    console.log(
+      `cpu profile of the smsc process in ${resolve(process.env.PROFILE_DIR ?? join(tmpdir(), 'smsc-bench-profiles'))}`,
+    );
   if (TIMING && existsSync(join(dir, 'timing.json'))) {
     const timing = JSON.parse(readFileSync(join(dir, 'timing.json'), 'utf8')) as Record<
       string,
