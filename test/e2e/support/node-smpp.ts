@@ -21,6 +21,12 @@ export interface NsPdu {
   message_state?: number;
   final_date?: unknown;
   error_code?: number;
+  unsuccess_sme?: {
+    dest_addr_ton: number;
+    dest_addr_npi: number;
+    destination_addr: string;
+    error_status_code: number;
+  }[];
   response(fields?: Record<string, unknown>): NsPdu;
 }
 
@@ -37,6 +43,7 @@ export interface NsSession extends EventEmitter {
   submit_sm(fields: Record<string, unknown>, callback: Callback): boolean;
   unbind(fields: Record<string, unknown>, callback: Callback): boolean;
   query_sm(fields: Record<string, unknown>, callback: Callback): boolean;
+  submit_multi(fields: Record<string, unknown>, callback: Callback): boolean;
 }
 
 interface NodeSmpp {
@@ -58,7 +65,7 @@ type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
 /** Calls a node-smpp request method and resolves with its response PDU, or rejects after `timeoutMs`. */
 export function nsCall(
   session: NsSession,
-  method: BindCommand | 'submit_sm' | 'query_sm' | 'unbind',
+  method: BindCommand | 'submit_sm' | 'submit_multi' | 'query_sm' | 'unbind',
   fields: Record<string, unknown>,
   timeoutMs = 5000,
 ): Promise<NsPdu> {

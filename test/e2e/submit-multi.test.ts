@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
+import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
+import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+
+const ESME_RINVDSTADR = 0x0b;
+
+// submit_multi (SMPP 3.4 §4.5) encoded by node-smpp, through `smsc all`.
+describe('submit_multi from node-smpp', () => {
+  let smsc: SmscProcess;
+  const esmes: NsEsme[] = [];
+  let multi: { respId: string; receiptIds: string[] } | undefined;
+  beforeAll(async () => {
+    smsc = await startSmscProcess({
+      role: 'all',
+      config: {
+        smpp: { enquireLinkIntervalMs: 0 },
+        accounts: ACCOUNTS,
+        routes: ROUTES,
+        shutdown: { drainMs: 1000 },
+      },
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(esmes.map((e) => e.close()));
+    await killAllSmscProcesses();
+  });
+
+  it('delivers to each routable destination, lists the unroutable one in unsuccess_sme, and sends one receipt per destination', async () => {
+    onTestFailed(() => console.error(smsc.logs()));
+    const sink = await bindNodeSmpp(smsc.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
+    const acme = await bindNodeSmpp(smsc.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
+    esmes.push(sink, acme);
+    const dest = (addr: string) => ({ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: addr });
+    const resp = await nsCall(acme.session, 'submit_multi', {
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: SOURCE,
+      dest_address: [dest('46700000051'), dest('49990000001'), dest('46700000052')],
+      registered_delivery: 1,
+      short_message: Buffer.from('to many'),
+    });
+    expect(resp.command_status).toBe(0);
+    expect(resp.message_id).toMatch(/^\S+$/);
+    expect(resp.unsuccess_sme).toEqual([
+      {
+        dest_addr_ton: 1,
+        dest_addr_npi: 1,
+        destination_addr: '49990000001',
+        error_status_code: ESME_RINVDSTADR,
+      },
+    ]);
+    await waitUntil(
+      () => sink.delivered.length >= 2 && acme.delivered.length >= 2,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.delivered.map((p) => [p.destination_addr, receivedFromNodeSmpp(p).text]).sort()).toEqual([
+      ['46700000051', 'to many'],
+      ['46700000052', 'to many'],
+    ]);
+    const receipts = acme.delivered.map(receivedFromNodeSmpp);
+    expect(receipts.map((r) => r.from).sort()).toEqual(['46700000051', '46700000052']);
+    for (const r of receipts) {
+      expect(r).toMatchObject({ esmClass: 4, to: SOURCE, messageState: 2 });
+      expect(r.text).toMatch(new RegExp(`^id:${r.receiptedMessageId} .*stat:DELIVRD`));
+    }
+    // The first destination's record carries the id of the resp.
+    expect(receipts.find((r) => r.from === '46700000051')?.receiptedMessageId).toBe(resp.message_id);
+    multi = { respId: resp.message_id!, receiptIds: receipts.map((r) => r.receiptedMessageId!) };
+  });
+
+  // KNOWN PRODUCT BUG (reported by the e2e helper): submit_multi_resp carries one message_id
+  // (§4.5.2), the id the ESME keeps, but each destination is stored as its own record with its own
+  // id, and receipts carry the record's id; the receipt for the second destination names an id the
+  // ESME never saw and cannot match. `it.fails` keeps the suite green while the bug stands and turns
+  // red once it is fixed: then drop `.fails`.
+  it.fails('sends the receipt of every destination with the id the submit_multi_resp gave', () => {
+    expect(multi).toBeDefined();
+    expect(multi!.receiptIds).toEqual([multi!.respId, multi!.respId]);
+  });
+});
