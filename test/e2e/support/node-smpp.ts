@@ -21,6 +21,10 @@ export interface NsPdu {
   message_state?: number;
   final_date?: unknown;
   error_code?: number;
+  message_payload?: { message: string | Buffer; udh?: Buffer[] };
+  sar_msg_ref_num?: number;
+  sar_total_segments?: number;
+  sar_segment_seqnum?: number;
   unsuccess_sme?: {
     dest_addr_ton: number;
     dest_addr_npi: number;
