@@ -48,6 +48,23 @@ async function main(): Promise<number> {
       process.exit(1);
     });
   }
+  // Signals count from here: one that arrives while starting stops the SMSC as soon as it is up.
+  const drainMs = config.shutdown.drainMs;
+  let signalled: ((signal: NodeJS.Signals) => void) | undefined;
+  let early: NodeJS.Signals | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    if (signalled) signalled(signal);
+    else early = signal;
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // Only now: whoever waits for this line may signal at once.
   logger.info({ role: args.role, config: source.kind === 'file' ? source.path : source.kind }, 'starting');
 
   let smsc: Awaited<ReturnType<typeof startSmsc>>;
@@ -59,16 +76,8 @@ async function main(): Promise<number> {
   }
   logger.info({ smpp: smsc.smpp, inMemory: smsc.database.inMemory }, 'smsc running');
 
-  const drainMs = config.shutdown.drainMs;
   return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, 'second signal: exiting now');
-        resolve(1);
-        return;
-      }
-      stopping = true;
+    signalled = (signal) => {
       logger.info({ signal, drainMs }, 'shutting down');
       // Every part is bounded by drainMs; this is the last resort if one hangs anyway.
       const hard = setTimeout(() => {
@@ -82,8 +91,7 @@ async function main(): Promise<number> {
         resolve(0);
       });
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    if (early) signalled(early);
   });
 }
 

@@ -41,6 +41,18 @@ describe('the smsc process', () => {
     expect(err).toContain('mongodb.uri: is required for the inserter role');
   });
 
+  it('stops cleanly, exit 0, when SIGTERM arrives while it is still starting', async () => {
+    writeFileSync(
+      join(dir, 'early.json'),
+      JSON.stringify({ smpp: { port: 0 }, shutdown: { drainMs: 1000 } }),
+    );
+    const child = smsc(['all', '--config', 'early.json'], dir);
+    await logLine(child, 'starting', 10_000);
+    child.kill('SIGTERM');
+    expect(await exitOf(child, 15_000)).toBe(0);
+    expect(child.output.join('')).toContain('"msg":"shutting down"');
+  });
+
   it('runs all roles: GSM, UCS2 and concatenated messages reach the sink in order with a receipt each, SIGTERM exits 0', async () => {
     writeFileSync(
       join(dir, 'smsc.json'),
