@@ -67,8 +67,10 @@ export async function startInserter(store: Store, config: SmscConfig, logger: Lo
     host: address.host,
     port: address.port,
     async close(ms: number) {
-      // Batches in flight finish first, while their sessions are still bound; then the sessions
-      // get their in-flight responses and an unbind (ESMEs reconnect to another inserter).
+      // New binds are refused at once (ESMEs go to another inserter); batches in flight finish
+      // while their sessions are still bound; then the sessions get their in-flight responses and
+      // an unbind.
+      inserter.stopAccepting();
       await delivery.close({ timeoutMs: Math.ceil(ms / 2) });
       await inserter.close();
       directory.close();
