@@ -116,8 +116,7 @@ export class CollectionIndex {
     for (const key of keys) this.entries.insert({ key, rec });
   }
 
-  remove(rec: Rec, doc: Document = rec.doc): void {
-    const keys = this.keysFor(doc);
+  remove(rec: Rec, doc: Document = rec.doc, keys = this.keysFor(doc)): void {
     if (!keys) return;
     for (const key of keys) this.entries.remove({ key, rec });
   }

@@ -281,7 +281,11 @@ export class Collection {
     this.#checkUnique(keys, rec);
     const old = rec.doc;
     this.indexes.forEach((idx, i) => {
-      idx.remove(rec, old);
+      // Most updates (lock and state changes) leave most indexed fields as they were: the entry,
+      // which points at `rec`, is then already in place.
+      const before = idx.keysFor(old);
+      if (sameKeys(before, keys[i]!)) return;
+      idx.remove(rec, old, before);
       idx.add(rec, keys[i]);
     });
     rec.doc = next;
@@ -442,4 +446,27 @@ export function duplicateKeyError(ns: string, idx: CollectionIndex, key: unknown
     `E11000 duplicate key error collection: ${ns} index: ${idx.name} dup key: { ${shown} }`,
     { keyPattern: { ...idx.spec.key }, keyValue },
   );
+}
+
+/** Index keys that hold the same values of the same types: the index entry need not move. */
+function sameKeys(a: unknown[][] | null, b: unknown[][] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (!sameValue(x[j], y[j])) return false;
+  }
+  return true;
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (Object.is(x, y)) return true;
+  if (x instanceof Date && y instanceof Date) return x.getTime() === y.getTime();
+  // Numbers of one value but different kinds, and BSON values, are compared strictly: same
+  // constructor and same order position, or the entry is rebuilt.
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Object.getPrototypeOf(x) !== Object.getPrototypeOf(y)) return false;
+  return compareBson(x, y) === 0;
 }

@@ -42,6 +42,8 @@ export type ServerCursor = {
   busy: boolean;
 };
 
+const CURSOR_KILLED = Object.freeze({ name: 'CursorKilled' });
+
 export class CursorRegistry {
   readonly #cursors = new Map<number, ServerCursor>();
   // Ids are random-looking 53-bit numbers so the driver's JS-number decoding round-trips them.
@@ -73,7 +75,9 @@ export class CursorRegistry {
     const c = this.#cursors.get(id);
     if (!c) return false;
     this.#cursors.delete(id);
-    c.abort.abort();
+    // A fixed reason: the default one is a DOMException with a stack, built per killed cursor
+    // (every find that fits its first batch), and nothing reads it.
+    c.abort.abort(CURSOR_KILLED);
     return true;
   }
 

@@ -2,10 +2,29 @@ import { bsonEquals } from './bson-order.ts';
 import { cloneValue, isPlainObject } from './doc-path.ts';
 import type { Document } from './wire.ts';
 
-const SIMPLE_OPS = new Set(['$set', '$unset', '$inc']);
+const SIMPLE_OPS = new Set(['$set', '$unset', '$inc', '$push']);
+
+/** `$push` of one value or of `$each` with an optional integer `$slice` (bounded histories). */
+function pushSpec(v: unknown): { each: unknown[]; slice: number | undefined } | undefined {
+  if (!isPlainObject(v)) return { each: [v], slice: undefined };
+  const keys = Object.keys(v);
+  if (!keys.some((k) => k.startsWith('$'))) return { each: [v], slice: undefined };
+  if (!keys.every((k) => k === '$each' || k === '$slice') || !Array.isArray(v.$each)) return undefined;
+  const slice = v.$slice;
+  if (slice !== undefined && !(typeof slice === 'number' && Number.isInteger(slice))) return undefined;
+  return { each: v.$each, slice };
+}
+
+function pushed(cur: unknown[] | undefined, spec: { each: unknown[]; slice: number | undefined }): unknown[] {
+  const all = [...(cur ?? []), ...spec.each.map(cloneValue)];
+  const n = spec.slice;
+  if (n === undefined) return all;
+  if (n === 0) return [];
+  return n < 0 ? all.slice(Math.max(0, all.length + n)) : all.slice(0, n);
+}
 
 /**
- * `$set`/`$unset`/`$inc` on plain dotted paths through embedded documents, which is what lock and
+ * `$set`/`$unset`/`$inc`, and `$push` of values with `$each`/`$slice`, on plain dotted paths through embedded documents, which is what lock and
  * state changes use. Returns undefined for anything else (positional paths, arrays on the way,
  * conflicting paths, non-numeric `$inc`): mingo then applies it and reports errors as MongoDB does.
  * mingo re-matches the query and rebuilds its operator tables per call, which costs more than the
@@ -37,6 +56,11 @@ export function tryFastUpdate(next: Document, modifier: Document): boolean | und
         const cur = parent?.[last(p)];
         if (cur !== undefined && typeof cur !== 'number') return undefined;
       }
+      if (op === '$push') {
+        if (pushSpec(v) === undefined) return undefined;
+        const cur = parent?.[last(p)];
+        if (cur !== undefined && !Array.isArray(cur)) return undefined;
+      }
     }
   }
   let changed = false;
@@ -53,6 +77,18 @@ export function tryFastUpdate(next: Document, modifier: Document): boolean | und
       }
       const parent = walk(next, p, true)!;
       const cur = parent[key];
+      if (op === '$push') {
+        const before = cur as unknown[] | undefined;
+        const after = pushed(before, pushSpec(v)!);
+        parent[key] = after;
+        if (
+          before === undefined ||
+          before.length !== after.length ||
+          after.some((x, i) => !bsonEquals(x, before[i]))
+        )
+          changed = true;
+        continue;
+      }
       const value = op === '$inc' ? (typeof cur === 'number' ? cur : 0) + (v as number) : cloneValue(v);
       if (cur === undefined || !bsonEquals(cur, value)) {
         parent[key] = value;

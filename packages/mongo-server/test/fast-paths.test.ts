@@ -112,6 +112,33 @@ describe('fast update', () => {
     }
   });
 
+  it('pushes values and bounded $each/$slice as MongoDB does, and reports no-ops', () => {
+    const cases: [Document, Document, Document, boolean][] = [
+      [{ h: [1, 2] }, { $push: { h: 3 } }, { h: [1, 2, 3] }, true],
+      [{}, { $push: { h: { $each: [1, 2, 3], $slice: -2 } } }, { h: [2, 3] }, true],
+      [{ h: [1, 2] }, { $push: { h: { $each: [3], $slice: -2 } } }, { h: [2, 3] }, true],
+      [{ h: [1, 2] }, { $push: { h: { $each: [3], $slice: 2 } } }, { h: [1, 2] }, false],
+      [{ h: [1] }, { $push: { h: { $each: [2], $slice: 0 } } }, { h: [] }, true],
+      [{ n: {} }, { $push: { 'n.h': { x: 1 } } }, { n: { h: [{ x: 1 }] } }, true],
+      [{}, { $push: { h: { $each: [] } } }, { h: [] }, true],
+    ];
+    for (const [doc, m, want, changed] of cases) {
+      const next = structuredClone(doc);
+      expect([m, tryFastUpdate(next, m)]).toEqual([m, changed]);
+      expect(next).toEqual(want);
+    }
+  });
+
+  it('leaves $push with $sort or $position, and $push onto a non-array, to mingo', () => {
+    expect(tryFastUpdate({ h: [2] }, { $push: { h: { $each: [1], $sort: 1 } } })).toBeUndefined();
+    expect(tryFastUpdate({ h: [2] }, { $push: { h: { $each: [1], $position: 0 } } })).toBeUndefined();
+    expect(tryFastUpdate({ h: 1 }, { $push: { h: 2 } })).toBeUndefined();
+    expect(applyUpdate({ _id: 1, h: [2] }, { $push: { h: { $each: [3, 1], $sort: 1 } } }).doc).toEqual({
+      _id: 1,
+      h: [1, 2, 3],
+    });
+  });
+
   it('leaves array paths, positional operators and bad $inc to mingo', () => {
     expect(tryFastUpdate({ a: [1] }, { $set: { 'a.0': 2 } })).toBeUndefined();
     expect(tryFastUpdate({ a: [1] }, { $set: { 'a.$': 2 } })).toBeUndefined();

@@ -1,6 +1,7 @@
 import { ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../src/collection.ts';
+import { cloneValue } from '../src/doc-path.ts';
 import { sortValue } from '../src/sort.ts';
 import type { Document } from '../src/wire.ts';
 
@@ -109,5 +110,46 @@ describe('planner equivalence', () => {
     }
     expect(indexed).toBeGreaterThan(200);
     expect(unions).toBeGreaterThan(10);
+  });
+
+  it('keeps every index equal to one built afresh after updates that keep, change or retype keys', () => {
+    const r = rng(11);
+    const pick = () => pool[Math.floor(r() * pool.length)];
+    const specs = [
+      { v: 2 as const, key: { a: 1, b: -1 }, name: 'a_b' },
+      { v: 2 as const, key: { 'n.x': 1 }, name: 'n_x' },
+      { v: 2 as const, key: { t: 1 }, name: 't_multikey' },
+      { v: 2 as const, key: { s: 1 }, name: 's_sparse', sparse: true },
+    ];
+    const coll = new Collection('db', 'upd');
+    for (const spec of specs) coll.createIndex(spec);
+    for (let i = 0; i < 200; i++)
+      coll.insert({ _id: i, a: pick(), b: pick(), n: { x: pick() }, t: [pick()] });
+    for (let i = 0; i < 2000; i++) {
+      const rec = coll.find({ _id: Math.floor(r() * 200) })[0]!;
+      const next: Document = cloneValue(rec.doc);
+      const roll = r();
+      // Same value in a new object (a Date), an unchanged key with another field changed, a new key.
+      if (roll < 0.2 && next.b instanceof Date) next.b = new Date(next.b.getTime());
+      else if (roll < 0.4) next.other = i;
+      else if (roll < 0.6) next.n = { x: pick() };
+      else if (roll < 0.7) next.t = [pick(), pick()];
+      else if (roll < 0.8) {
+        if (next.s === undefined) next.s = pick();
+        else delete next.s;
+      } else next[r() < 0.5 ? 'a' : 'b'] = pick();
+      coll.replace(rec, next);
+    }
+    const fresh = new Collection('db', 'fresh');
+    for (const spec of specs) fresh.createIndex(spec);
+    for (const rec of coll.find({}, { hint: { $natural: 1 } })) fresh.insert(cloneValue(rec.doc));
+    for (const spec of specs) {
+      const entries = (c: Collection) =>
+        [...c.indexes.find((x) => x.name === spec.name)!.entries.forward()].map((e) => [
+          e.key,
+          e.rec.doc._id,
+        ]);
+      expect([spec.name, entries(coll)]).toEqual([spec.name, entries(fresh)]);
+    }
   });
 });
