@@ -1,6 +1,14 @@
 // Engine throughput and wake-up benchmark on the in-memory server:
 //   pnpm bench:engine            (BENCH_MESSAGES=4000 BENCH_WORKERS=2 to change the load)
+// BENCH_SERVER=child runs the server in a child process, so that client and server CPU are separate
+// (printed per case); BENCH_SERVER_PROF=<dir> also writes the child's CPU profile there.
 // Prints one line per figure and, last, one JSON object with all of them.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startMongoServer } from '@smsc/mongo-server';
 import { createStore, type SmsRecord, type Store } from '@smsc/store';
 import { MongoClient } from 'mongodb';
@@ -11,7 +19,35 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WAKEUPS = Number(process.env.BENCH_WAKEUPS ?? 40);
 
-const server = await startMongoServer();
+type BenchServer = { uri: string; cpuMs: () => number; close: () => Promise<void> };
+
+async function childServer(): Promise<BenchServer> {
+  const entry = createRequire(import.meta.url).resolve('@smsc/mongo-server');
+  const cli = join(dirname(entry), 'cli.ts');
+  const prof = process.env.BENCH_SERVER_PROF;
+  const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, cli] : [cli];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [uri] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const tick = 10; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
+  return {
+    uri,
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * tick;
+    },
+    close: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function inProcessServer(): Promise<BenchServer> {
+  const s = await startMongoServer();
+  return { uri: s.uri, cpuMs: () => Number.NaN, close: () => s.close() };
+}
+
+const server = process.env.BENCH_SERVER === 'child' ? await childServer() : await inProcessServer();
 const loader = new MongoClient(server.uri);
 await loader.connect();
 
@@ -123,11 +159,16 @@ async function throughput(name: string, perDestination: number) {
     if (delivered >= total) done();
   }, 5);
   let run: Run | undefined;
+  const cpu0 = process.cpuUsage();
+  const serverCpu0 = server.cpuMs();
   const started = performance.now();
   run = await startWorkers(dbName, outlet);
   run.reset();
   await finished;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const clientCpuMs = (cpu.user + cpu.system) / 1000;
+  const serverCpuMs = server.cpuMs() - serverCpu0;
   clearInterval(poll);
   const commands = run.commands();
   await run.close();
@@ -141,9 +182,11 @@ async function throughput(name: string, perDestination: number) {
     msgPerSecond: Math.round(total / seconds),
     commandsPerMessage: Number((commands / total).toFixed(2)),
     averageBatch: Number((total / batches).toFixed(2)),
+    clientCpuUsPerMessage: Math.round((clientCpuMs * 1000) / total),
+    serverCpuUsPerMessage: Number.isNaN(serverCpuMs) ? undefined : Math.round((serverCpuMs * 1000) / total),
   };
   console.log(
-    `${name}: ${result.msgPerSecond} msg/s, ${result.commandsPerMessage} commands/message, batch ${result.averageBatch}`,
+    `${name}: ${result.msgPerSecond} msg/s, ${result.commandsPerMessage} commands/message, batch ${result.averageBatch}, CPU µs/message: this process ${result.clientCpuUsPerMessage}${result.serverCpuUsPerMessage === undefined ? '' : `, server ${result.serverCpuUsPerMessage}`}`,
   );
   return result;
 }
