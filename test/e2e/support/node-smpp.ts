@@ -19,7 +19,7 @@ export interface NsPdu {
   short_message?: { message: string | Buffer; udh?: Buffer[] };
   receipted_message_id?: string;
   message_state?: number;
-  final_date?: unknown;
+  final_date?: Date | string | null;
   error_code?: number;
   message_payload?: { message: string | Buffer; udh?: Buffer[] };
   sar_msg_ref_num?: number;
@@ -48,6 +48,8 @@ export interface NsSession extends EventEmitter {
   unbind(fields: Record<string, unknown>, callback: Callback): boolean;
   query_sm(fields: Record<string, unknown>, callback: Callback): boolean;
   submit_multi(fields: Record<string, unknown>, callback: Callback): boolean;
+  cancel_sm(fields: Record<string, unknown>, callback: Callback): boolean;
+  replace_sm(fields: Record<string, unknown>, callback: Callback): boolean;
 }
 
 interface NodeSmpp {
@@ -69,7 +71,7 @@ type BindCommand = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver';
 /** Calls a node-smpp request method and resolves with its response PDU, or rejects after `timeoutMs`. */
 export function nsCall(
   session: NsSession,
-  method: BindCommand | 'submit_sm' | 'submit_multi' | 'query_sm' | 'unbind',
+  method: BindCommand | 'submit_sm' | 'submit_multi' | 'query_sm' | 'cancel_sm' | 'replace_sm' | 'unbind',
   fields: Record<string, unknown>,
   timeoutMs = 5000,
 ): Promise<NsPdu> {
