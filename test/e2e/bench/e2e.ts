@@ -2,15 +2,19 @@
 // The in-memory MongoDB runs in this process behind a command-counting proxy; `smsc all` runs as a
 // child process (the real CLI and roles, on the other core); K acme transmitters submit to 4670...
 // routed to `sink`, bound as receiver(s) on the same SMSC; an acme receiver takes the receipts.
-// Phase 1 (full load): as fast as the windows allow while at most BACKLOG messages wait, for FULL_MS: sustained messages/s end to end,
-// latency, MongoDB commands per delivered message (its receipt included). Phase 2: paced at half the
-// measured rate, for HALF_MS: latency p50/p99. Last line: one JSON object.
+// Phase 1 (full load): as fast as the windows allow while at most BACKLOG messages wait, for
+// FULL_MS: sustained messages/s end to end, latency, MongoDB commands per delivered message (its
+// receipt included). Phase 2: paced at half the measured rate, for HALF_MS: latency p50/p99.
+// Last line: one JSON object.
 //
-// Environment: K (senders, 6), W (window per sender, 20), SINKS (2), DESTS (destinations, 1000),
-// FULL_MS (10000), HALF_MS (8000), BACKLOG (submitted but not delivered at full load, 1000), CONCURRENCY (delivery.concurrency, 16), SMSC_WINDOW (deliver_sm
-// window per session, 50), PROFILE=1 (child runs with --cpu-prof into
-// PROFILE_DIR, default <tmp>/smsc-bench-profiles; summarise with profile-summary.ts), TIMING=1 (the child's
-// driver times every command; printed before the JSON line), COUNT=0 (no counting proxy).
+// Environment (defaults in brackets):
+//   K senders [6], W window per sender [20], SINKS sink receivers [2], DESTS destinations [1000],
+//   BACKLOG submitted-not-delivered cap at full load [1000], FULL_MS [10000], HALF_MS [8000],
+//   CONCURRENCY delivery.concurrency [16], SMSC_WINDOW deliver_sm window per session [50],
+//   RECEIPTS=0 none asked, COUNT=0 no counting proxy (to see what it costs),
+//   TIMING=1 the child's driver times every command (printed before the JSON line),
+//   PROFILE=1 the child runs with --cpu-prof into PROFILE_DIR [<tmp>/smsc-bench-profiles];
+//   summarise with `node test/e2e/bench/profile-summary.ts <file>`.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +38,8 @@ const HALF_MS = env('HALF_MS', 8000);
 const CONCURRENCY = env('CONCURRENCY', 16);
 const SMSC_WINDOW = env('SMSC_WINDOW', 50);
 const BACKLOG = env('BACKLOG', 1000);
+/** RECEIPTS=0: registered_delivery 0, to see what receipts cost. */
+const RECEIPTS = process.env.RECEIPTS !== '0';
 const PROFILE = process.env.PROFILE === '1';
 /** TIMING=1: the child records each command's round trip as its driver sees it (see command-timing-preload.ts). */
 const TIMING = process.env.TIMING === '1';
@@ -72,7 +78,8 @@ async function phase(
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
-  while (performance.now() < end && (load.seen.size < n || load.receipts() < n)) await sleep(20);
+  const receiptsDue = RECEIPTS ? n : 0;
+  while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
   const commands = countsSince(before, counter.snapshot());
   // Server monitoring (hello) is not the cost of a message.
@@ -104,6 +111,10 @@ async function phase(
   );
   if (load.refused > 0 || load.unknown > 0)
     console.log(`${name}: ${load.refused} submits refused, ${load.unknown} unanswered`);
+  if (smsc && smsc.child.exitCode !== null)
+    throw new Error(`smsc exited (${smsc.child.exitCode}) during ${name}`);
+  if (smsc && smsc.child.signalCode !== null)
+    throw new Error(`smsc killed (${smsc.child.signalCode}) during ${name}`);
   return result;
 }
 
@@ -143,21 +154,22 @@ try {
   console.log(
     `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB behind a counting proxy in the bench ` +
       `process; K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
-      `delivery.concurrency ${CONCURRENCY}, deliver_sm window ${SMSC_WINDOW}, receipts on`,
+      `delivery.concurrency ${CONCURRENCY}, deliver_sm window ${SMSC_WINDOW}, receipts ${RECEIPTS ? 'on' : 'off'}`,
   );
   const base = {
     ports: () => [port],
     senders: K,
     window: W,
     destinations: DESTS,
-    receipts: true,
+    receipts: RECEIPTS,
     sinks: SINKS,
   };
   // A short warm-up so JIT and connection pools are not in the measured figures.
   await phase('warm-up', counter, () =>
     runLoad({ ...base, tag: 'w', durationMs: 1500, maxBacklog: BACKLOG }),
   );
-  const full = await phase('full load', counter, () =>
+  // At full load the latency is mostly the backlog cap over the rate (BACKLOG / messages per second).
+  const full = await phase(`full load (backlog cap ${BACKLOG})`, counter, () =>
     runLoad({ ...base, tag: 'f', durationMs: FULL_MS, maxBacklog: BACKLOG }),
   );
   const halfRate = Math.max(1, Math.round(full.deliveredPerS / 2));
@@ -191,7 +203,7 @@ try {
   });
 } catch (error) {
   console.error(error);
-  if (smsc) console.error(smsc.logs().split('\n').slice(-50).join('\n'));
+  if (smsc) console.error(smsc.logs().split('\n').slice(-80).join('\n'));
   exitCode = 1;
 } finally {
   await smsc?.stop(10_000);
