@@ -7,6 +7,7 @@ import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './supp
 const ESME_RX_T_APPN = 0x64;
 const ESME_RX_P_APPN = 0x65;
 const DELIVERED = 2;
+const EXPIRED = 3;
 const UNDELIVERABLE = 5;
 
 // What the sink's answer to deliver_sm does to a message and its receipt, through `smsc all` and
@@ -25,6 +26,8 @@ describe('delivery outcomes and their receipts', () => {
         routes: ROUTES,
         // A retry after 200 ms keeps the test short; the default is 30 s.
         delivery: { retryBaseMs: 200, retryMaxMs: 1000 },
+        // Expiry runs in cleanup; every 500 ms keeps the validity test short.
+        cleanup: { intervalMs: 500, leaseMs: 5000 },
         shutdown: { drainMs: 1000 },
       },
     });
@@ -43,8 +46,15 @@ describe('delivery outcomes and their receipts', () => {
     esmes.push(sink, acme);
     return { sink, acme };
   };
-  const submit = async (acme: NsEsme, to: string, text: string, registeredDelivery: number) => {
+  const submit = async (
+    acme: NsEsme,
+    to: string,
+    text: string,
+    registeredDelivery: number,
+    extra: Record<string, unknown> = {},
+  ) => {
     const resp = await nsCall(acme.session, 'submit_sm', {
+      ...extra,
       source_addr_ton: 1,
       source_addr_npi: 1,
       source_addr: SOURCE,
@@ -122,4 +132,44 @@ describe('delivery outcomes and their receipts', () => {
     expect(await queryState(acme, deliveredId)).toBe(DELIVERED);
     await Promise.all([sink.close(), acme.close()]);
   });
+
+  it('expires a message no receiver took within its validity: acme gets stat:EXPIRED and a sink that binds later gets nothing', async () => {
+    onTestFailed(() => console.error(smsc.logs()));
+    const acme = await bindNodeSmpp(port, 'bind_transceiver', 'acme', 'acme-pw');
+    esmes.push(acme);
+    // node-smpp pads '2' to the relative time 000000000002000R: two seconds (§7.1.1).
+    const id = await submit(acme, '46700000025', 'too late', 1, { validity_period: '2' });
+    await waitUntil(
+      () => acme.delivered.length >= 1,
+      10_000,
+      () => 'no receipt for the expired message',
+    );
+    const [receipt] = acme.delivered.map(receivedFromNodeSmpp);
+    expect(receipt).toMatchObject({ esmClass: 4, receiptedMessageId: id, messageState: EXPIRED });
+    expect(receipt!.text).toMatch(new RegExp(`^id:${id} sub:001 dlvrd:000 .*stat:EXPIRED`));
+    expect(await queryState(acme, id)).toBe(EXPIRED);
+
+    const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw');
+    esmes.push(sink);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.delivered).toEqual([]);
+    await Promise.all([sink.close(), acme.close()]);
+  }, 20_000);
+
+  it('holds a message until its schedule_delivery_time', async () => {
+    const { sink, acme } = await bindBoth(() => 0);
+    // Absolute time, whole seconds (node-smpp writes tenths and a +00 offset, §7.1.1).
+    const at = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+    const id = await submit(acme, '46700000026', 'on time', 1, { schedule_delivery_time: at });
+    expect(await queryState(acme, id)).toBe(1);
+    await waitUntil(
+      () => sink.delivered.length >= 1,
+      10_000,
+      () => 'the scheduled message did not arrive',
+    );
+    const arrived = Date.now();
+    expect(arrived).toBeGreaterThanOrEqual(at.getTime());
+    expect(receivedFromNodeSmpp(sink.delivered[0]!).text).toBe('on time');
+    await Promise.all([sink.close(), acme.close()]);
+  }, 20_000);
 });
