@@ -1,15 +1,8 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type NetSmppRun, netSmppInstalled, receivedFromNetSmpp, runNetSmpp } from './support/net-smpp.ts';
-import {
-  ACCOUNTS,
-  DESTINATION,
-  expectDeliveredIntactInOrder,
-  expectReceiptsMatch,
-  ROUTES,
-  SOURCE,
-  scenarioParts,
-} from './support/scenario.ts';
+import { type NetSmppRun, netSmppInstalled } from './support/net-smpp.ts';
+import { runNetSmppScenario } from './support/net-smpp-scenario.ts';
+import { ACCOUNTS, ROUTES } from './support/scenario.ts';
 import { killAllSmscProcesses, startSmscProcess } from './support/smsc-process.ts';
 
 // `smsc all` as one OS process on the test run's MongoDB, driven only by Perl's Net::SMPP: acme
@@ -47,59 +40,14 @@ describe('smsc all driven by Perl Net::SMPP', () => {
         for (const r of runs) console.error(r.output());
       });
       const { host, port } = smsc.smpp!;
-      const parts = scenarioParts(0x7b);
-
-      // Both receivers bind first; each unbinds and exits after its count, or fails after 20 s.
-      const sink = runNetSmpp(['receive', host, String(port), 'sink', 'sink-pw', String(parts.length), '20']);
-      const acmeRx = runNetSmpp([
-        'receive',
+      await runNetSmppScenario({
         host,
-        String(port),
-        'acme',
-        'acme-pw',
-        String(parts.length),
-        '20',
-      ]);
-      runs.push(sink, acmeRx);
-      await sink.waitFor('bound', 10_000);
-      await acmeRx.waitFor('bound', 10_000);
-      // The SMSC probes a session silent for 200 ms (enquireLinkIntervalMs): both answer it.
-      await sink.waitFor('enquire_link', 5000);
-      await acmeRx.waitFor('enquire_link', 5000);
-
-      const submitter = runNetSmpp(
-        ['submit', host, String(port), 'acme', 'acme-pw'],
-        parts.map((p) =>
-          JSON.stringify({
-            from: SOURCE,
-            to: DESTINATION,
-            hex: p.shortMessage.toString('hex'),
-            dataCoding: p.dataCoding,
-            esmClass: p.esmClass,
-            registeredDelivery: 1,
-          }),
-        ),
-      );
-      runs.push(submitter);
-      expect(await submitter.exit(15_000)).toBe(0);
-      const resps = submitter.events.filter((e) => e.event === 'submit_sm_resp');
-      expect(resps.map((e) => e.status)).toEqual(parts.map(() => 0));
-      const ids = resps.map((e) => String(e.messageId));
-      expect(submitter.events.at(-1)).toEqual({ event: 'unbound', status: 0 });
-
-      expect(await sink.exit(25_000)).toBe(0);
-      expect(await acmeRx.exit(25_000)).toBe(0);
-      const delivered = sink.events.filter((e) => e.event === 'deliver_sm');
-      // Byte for byte: the octets the sink got are the octets acme sent.
-      expect(delivered.map((e) => e.hex)).toEqual(parts.map((p) => p.shortMessage.toString('hex')));
-      expectDeliveredIntactInOrder(delivered.map(receivedFromNetSmpp), parts);
-      expectReceiptsMatch(
-        acmeRx.events.filter((e) => e.event === 'deliver_sm').map(receivedFromNetSmpp),
-        ids,
-      );
-      expect(sink.events.at(-1)).toEqual({ event: 'unbound', status: 0 });
-      expect(acmeRx.events.at(-1)).toEqual({ event: 'unbound', status: 0 });
-
+        sinkPort: port,
+        acmePort: port,
+        reference: 0x7b,
+        runs,
+        expectEnquireLink: true,
+      });
       expect(await smsc.stop()).toBe(0);
     },
     60_000,

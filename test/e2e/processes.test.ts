@@ -1,5 +1,7 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { type NetSmppRun, netSmppInstalled } from './support/net-smpp.ts';
+import { runNetSmppScenario } from './support/net-smpp-scenario.ts';
 import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
 import {
   ACCOUNTS,
@@ -20,77 +22,110 @@ import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './supp
 describe('separate smsc processes on one MongoDB', () => {
   let mongo: TestMongo;
   const esmes: NsEsme[] = [];
+  const runs: NetSmppRun[] = [];
   beforeAll(async () => {
     mongo = await useTestMongo();
   });
   afterAll(async () => {
+    for (const r of runs) r.kill();
     await Promise.all(esmes.map((e) => e.close()));
     await killAllSmscProcesses();
     await mongo?.close();
   });
 
-  it('with two inserters, two delivery processes and a cleanup: routes the messages to the sink on the other inserter intact and in order, and the receipts back to acme', async () => {
-    const config = {
-      smpp: { enquireLinkIntervalMs: 0 },
-      accounts: ACCOUNTS,
-      routes: ROUTES,
-      cleanup: { intervalMs: 500, leaseMs: 5000 },
-      shutdown: { drainMs: 2000 },
-    };
-    const start = (role: 'inserter' | 'delivery' | 'cleanup', name: string) =>
-      startSmscProcess({ role, name, config, mongo: { uri: mongo.uri, database: mongo.dbName } });
-    // All at once, as an orchestrator would start them: each applies the same accounts and routes.
-    const processes: SmscProcess[] = await Promise.all([
-      start('inserter', 'inserter-a'),
-      start('inserter', 'inserter-b'),
-      start('delivery', 'delivery-1'),
-      start('delivery', 'delivery-2'),
-      start('cleanup', 'cleanup'),
-    ]);
-    onTestFailed(() => {
-      for (const p of processes) console.error(p.logs());
-    });
-    const [a, b] = processes as [SmscProcess, SmscProcess];
-    expect(a.smpp!.port).not.toBe(b.smpp!.port);
-
-    const sink = await bindNodeSmpp(b.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
-    esmes.push(sink);
-    const acme = await bindNodeSmpp(a.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
-    esmes.push(acme);
-
-    const parts = scenarioParts(0x99);
-    const ids: string[] = [];
-    for (const part of parts) {
-      const resp = await nsCall(acme.session, 'submit_sm', {
-        source_addr_ton: 1,
-        source_addr_npi: 1,
-        source_addr: SOURCE,
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        destination_addr: DESTINATION,
-        esm_class: part.esmClass,
-        data_coding: part.dataCoding,
-        registered_delivery: 1,
-        short_message: part.shortMessage,
+  describe('two inserters, two delivery processes and a cleanup', () => {
+    let processes: SmscProcess[] = [];
+    let a: SmscProcess;
+    let b: SmscProcess;
+    beforeAll(async () => {
+      const config = {
+        smpp: { enquireLinkIntervalMs: 0 },
+        accounts: ACCOUNTS,
+        routes: ROUTES,
+        cleanup: { intervalMs: 500, leaseMs: 5000 },
+        shutdown: { drainMs: 2000 },
+      };
+      const start = (role: 'inserter' | 'delivery' | 'cleanup', name: string) =>
+        startSmscProcess({ role, name, config, mongo: { uri: mongo.uri, database: mongo.dbName } });
+      // All at once, as an orchestrator would start them: each applies the same accounts and routes.
+      processes = await Promise.all([
+        start('inserter', 'inserter-a'),
+        start('inserter', 'inserter-b'),
+        start('delivery', 'delivery-1'),
+        start('delivery', 'delivery-2'),
+        start('cleanup', 'cleanup'),
+      ]);
+      [a, b] = processes as [SmscProcess, SmscProcess];
+    }, 60_000);
+    const dumpLogsOnFailure = () =>
+      onTestFailed(() => {
+        for (const p of processes) console.error(p.logs());
+        for (const r of runs) console.error(r.output());
       });
-      expect(resp.command_status, part.label).toBe(0);
-      ids.push(resp.message_id ?? '');
-    }
 
-    await waitUntil(
-      () => sink.delivered.length >= parts.length && acme.delivered.length >= parts.length,
-      15_000,
-      () => `sink got ${sink.delivered.length}, acme got ${acme.delivered.length} of ${parts.length}`,
+    it('node-smpp: routes the messages to the sink on the other inserter intact and in order, and the receipts back to acme', async () => {
+      dumpLogsOnFailure();
+      expect(a.smpp!.port).not.toBe(b.smpp!.port);
+      const sink = await bindNodeSmpp(b.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
+      esmes.push(sink);
+      const acme = await bindNodeSmpp(a.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
+      esmes.push(acme);
+
+      const parts = scenarioParts(0x99);
+      const ids: string[] = [];
+      for (const part of parts) {
+        const resp = await nsCall(acme.session, 'submit_sm', {
+          source_addr_ton: 1,
+          source_addr_npi: 1,
+          source_addr: SOURCE,
+          dest_addr_ton: 1,
+          dest_addr_npi: 1,
+          destination_addr: DESTINATION,
+          esm_class: part.esmClass,
+          data_coding: part.dataCoding,
+          registered_delivery: 1,
+          short_message: part.shortMessage,
+        });
+        expect(resp.command_status, part.label).toBe(0);
+        ids.push(resp.message_id ?? '');
+      }
+
+      await waitUntil(
+        () => sink.delivered.length >= parts.length && acme.delivered.length >= parts.length,
+        15_000,
+        () => `sink got ${sink.delivered.length}, acme got ${acme.delivered.length} of ${parts.length}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expectDeliveredIntactInOrder(sink.delivered.map(receivedFromNodeSmpp), parts);
+      expectReceiptsMatch(acme.delivered.map(receivedFromNodeSmpp), ids);
+      await acme.close();
+      await sink.close();
+    }, 60_000);
+
+    // Needs `apt-get install -y libnet-smpp-perl` (installed by .ci/run); skipped without it.
+    it.skipIf(!netSmppInstalled)(
+      'Net::SMPP: the same, with the sink on one inserter and acme (transmitter and receiver) on the other',
+      async () => {
+        dumpLogsOnFailure();
+        await runNetSmppScenario({
+          host: '127.0.0.1',
+          sinkPort: b.smpp!.port,
+          acmePort: a.smpp!.port,
+          reference: 0x9a,
+          runs,
+        });
+      },
+      60_000,
     );
-    await new Promise((r) => setTimeout(r, 300));
-    expectDeliveredIntactInOrder(sink.delivered.map(receivedFromNodeSmpp), parts);
-    expectReceiptsMatch(acme.delivered.map(receivedFromNodeSmpp), ids);
 
-    await acme.close();
-    await sink.close();
-    const codes = await Promise.all(processes.map((p) => p.stop()));
-    expect(codes).toEqual([0, 0, 0, 0, 0]);
-  }, 60_000);
+    it('all five stop with exit code 0 on SIGTERM', async () => {
+      dumpLogsOnFailure();
+      const codes = await Promise.all(processes.map((p) => p.stop()));
+      expect(codes).toEqual([0, 0, 0, 0, 0]);
+      for (const p of processes) expect(p.entries().map((e) => e.msg)).toContain('shutting down');
+    }, 30_000);
+  });
+
   it('unbinds the sink when its inserter stops with SIGTERM; rebound on the other inserter it gets the rest in order, and acme every receipt', async () => {
     const config = {
       smpp: { enquireLinkIntervalMs: 0 },
