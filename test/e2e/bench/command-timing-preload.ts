@@ -22,15 +22,19 @@ MongoClient.prototype.connect = function patchedConnect(this: MongoClient) {
       at: performance.now(),
     });
   });
-  const done = (e: { requestId: number }) => {
+  const done = (e: { requestId: number; reply?: unknown }) => {
     const s = started.get(e.requestId);
     if (!s) return;
     started.delete(e.requestId);
-    const stat = stats.get(s.key) ?? { n: 0, ms: [] };
+    // A claim that found nothing: the cost of waking up without work.
+    const empty =
+      s.key.startsWith('findAndModify') && (e.reply as { value?: unknown } | undefined)?.value === null;
+    const key = empty ? `${s.key} (empty)` : s.key;
+    const stat = stats.get(key) ?? { n: 0, ms: [] };
     stat.n += 1;
     // Bounded: enough samples for percentiles over a bench run.
     if (stat.ms.length < 200_000) stat.ms.push(performance.now() - s.at);
-    stats.set(s.key, stat);
+    stats.set(key, stat);
   };
   this.on('commandSucceeded', done);
   this.on('commandFailed', done);
