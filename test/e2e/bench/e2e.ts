@@ -191,6 +191,7 @@ try {
       destinations: DESTS,
       concurrency: CONCURRENCY,
       smscWindow: SMSC_WINDOW,
+      receipts: RECEIPTS,
     },
     messagesPerS: full.deliveredPerS,
     receiptsPerS: full.receiptsPerS,

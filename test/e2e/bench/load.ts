@@ -38,7 +38,7 @@ export type LoadResult = {
   readonly seen: Map<string, number>;
   /** Submit -> first delivery, ms, in delivery order. */
   readonly latencies: number[];
-  /** Receipts taken by the senders. */
+  /** Receipts taken by the acme receiver for this run's acknowledged messages. */
   receipts(): number;
   /** Submits answered with another status. */
   readonly refused: number;
@@ -60,13 +60,20 @@ export type LoadResult = {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Binds the sink(s) (and the receipts receiver), runs the senders until the duration or the message
+ * count is reached, and resolves once every submit has its answer; the receivers stay bound (and
+ * keep counting) until `stop()`.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const acked = new Map<string, string>();
   const seen = new Map<string, number>();
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const unknownTexts = new Set<string>();
-  let receipts = 0;
+  /** receipted_message_id -> receipts taken; matched against this run's ids when counted. */
+  const receiptIds = new Map<string, number>();
+  const ackedIds = new Set<string>();
   let lastDeliveryAt = 0;
   let lastReceiptAt = 0;
   let refused = 0;
@@ -122,8 +129,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   const onReceipt = (s: SmppSession, pdu: ApplicationRequest) => {
     if (pdu.command !== 'deliver_sm') return;
-    receipts++;
-    lastReceiptAt = performance.now();
+    const id = pdu.tlvs?.receiptedMessageId;
+    if (id !== undefined) {
+      receiptIds.set(id, (receiptIds.get(id) ?? 0) + 1);
+      if (ackedIds.has(id)) lastReceiptAt = performance.now();
+    }
     s.respond(pdu, {});
   };
 
@@ -195,8 +205,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           .then(
             (r) => {
               lastAnswer = performance.now();
-              if (r.commandStatus === 0) acked.set(text, r.messageId);
-              else refused++;
+              if (r.commandStatus === 0) {
+                acked.set(text, r.messageId);
+                ackedIds.add(r.messageId);
+              } else refused++;
             },
             () => {
               // The session died under it: stop using it (its 'close' may come only after a macrotask).
@@ -219,7 +231,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     acked,
     seen,
     latencies,
-    receipts: () => receipts,
+    receipts: () => {
+      let n = 0;
+      for (const [id, count] of receiptIds) if (ackedIds.has(id)) n += count;
+      return n;
+    },
     refused,
     unknown: unknownTexts.size,
     unknownSeen: () => [...unknownTexts].filter((t) => seen.has(t)).length,
