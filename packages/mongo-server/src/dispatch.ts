@@ -1,4 +1,5 @@
 import { aggregate } from './commands/aggregate.ts';
+import { bulkWrite } from './commands/bulk-write.ts';
 import type { CommandContext, CommandHandler } from './commands/context.ts';
 import { ddlCommands } from './commands/ddl.ts';
 import { explain } from './commands/explain.ts';
@@ -11,6 +12,7 @@ import type { Document } from './wire.ts';
 const commands: Record<string, CommandHandler> = {
   ...handshakeCommands,
   ...writeCommands,
+  bulkWrite,
   ...queryCommands,
   aggregate,
   explain,

@@ -2,6 +2,7 @@
 // the driver and applications branch on `code`, so each one here must be the real number.
 export const ErrorCodes = {
   InternalError: 1,
+  Unauthorized: 13,
   BadValue: 2,
   NoSuchKey: 4,
   FailedToParse: 9,
