@@ -85,9 +85,10 @@ export async function claimOne(ctx: StoreContext, opts: ClaimOptions): Promise<C
 export type LockOptions = { owner: string; token: string; leaseMs: number };
 
 /**
- * Step 2: claim the destination. The insert makes exactly one winner through the unique `_id`;
- * a lock whose lease ran out is taken over by a CAS on `until`. Not an upsert: an upsert whose
- * filter has a range on `until` surfaces E11000 against a held lock on a real server.
+ * Step 2: claim the destination, in one upsert: it matches a lock whose lease ran out (a takeover
+ * by CAS on `until`), or inserts a new one. Against a held lock the filter matches nothing and the
+ * insert hits the unique `_id`: E11000 (MongoDB does not retry an upsert whose filter has a range
+ * on a field outside the unique key), which is the loss. Exactly one winner either way.
  */
 export async function claimDestination(
   ctx: StoreContext,
@@ -96,27 +97,23 @@ export async function claimDestination(
 ): Promise<boolean> {
   const now = ctx.now();
   const until = new Date(now.getTime() + opts.leaseMs);
+  let result: 'won' | 'taken-over' | 'lost';
   try {
-    await ctx.cols.locks.insertOne({
-      _id: destMsisdn,
-      kind: 'destination',
-      owner: opts.owner,
-      token: opts.token,
-      until,
-      since: now,
-    });
-    ctx.metrics.inc('smsc_destination_claims_total', { result: 'won' });
-    return true;
+    const r = await ctx.cols.locks.updateOne(
+      { _id: destMsisdn, until: { $lte: now } },
+      {
+        $set: { owner: opts.owner, token: opts.token, until, since: now },
+        $setOnInsert: { kind: 'destination' },
+      },
+      { upsert: true },
+    );
+    result = r.upsertedCount === 1 ? 'won' : r.modifiedCount === 1 ? 'taken-over' : 'lost';
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
+    result = 'lost';
   }
-  const r = await ctx.cols.locks.updateOne(
-    { _id: destMsisdn, until: { $lte: now } },
-    { $set: { owner: opts.owner, token: opts.token, until, since: now } },
-  );
-  const won = r.modifiedCount === 1;
-  ctx.metrics.inc('smsc_destination_claims_total', { result: won ? 'taken-over' : 'lost' });
-  return won;
+  ctx.metrics.inc('smsc_destination_claims_total', { result });
+  return result !== 'lost';
 }
 
 /** Releases a destination lock we hold. A CAS on the token: a lock taken over is left alone. */
