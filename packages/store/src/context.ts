@@ -6,6 +6,7 @@ import { type Collections, collections } from './collections.ts';
 import { InvalidStoreOptionError } from './errors.ts';
 import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createMultiWrite, type MultiWrite } from './multi-write.ts';
 
 export type StoreOptions = {
   db: Db;
@@ -24,6 +25,11 @@ export type StoreOptions = {
   receiptValidityMs?: number;
   /** Size of the capped events collection created by `migrate`. Default 16 MiB. */
   eventsSizeBytes?: number;
+  /**
+   * Record outcomes with MongoDB 8.0's multi-collection `bulkWrite` (fewer round trips). Default:
+   * used when the server has it; `false` keeps to one command per collection.
+   */
+  multiCollectionWrites?: boolean;
 };
 
 export type StoreConfig = Readonly<{
@@ -42,6 +48,8 @@ export type StoreContext = {
   metrics: Metrics;
   ids: MessageIdGenerator;
   config: StoreConfig;
+  /** Whether the server takes writes to several collections in one command. */
+  multi: MultiWrite;
 };
 
 function positive(name: string, value: number): number {
@@ -67,6 +75,7 @@ export function createContext(options: StoreOptions): StoreContext {
     metrics: options.metrics ?? createMetrics(),
     ids: createMessageIdGenerator(now),
     config,
+    multi: createMultiWrite(options.multiCollectionWrites),
   };
 }
 

@@ -89,27 +89,42 @@ export async function queueReceipts(ctx: StoreContext, finals: SmsRecord[]): Pro
       failed.add(e.index);
     }
   }
-  await ctx.cols.sms.updateMany(
-    { _id: { $in: finals.map((m) => m._id) }, receiptPending: true } as Filter<SmsRecord>,
-    {
-      $unset: { receiptPending: '' },
-    },
-  );
+  const cleared = receiptPendingCleared(finals);
+  await ctx.cols.sms.updateMany(cleared.filter, cleared.update);
   const events: NewEvent[] = [];
   receipts.forEach((r, i) => {
     if (failed.has(i)) return;
-    ctx.metrics.inc('smsc_receipts_queued_total');
-    ctx.metrics.inc('smsc_sms_transitions_total', { to: SmsState.queued });
-    ctx.logger.debug({ messageId: r._id, receiptOf: r.receiptOf?.messageId }, 'receipt queued');
-    events.push({
-      type: EventType.queued,
-      at: now,
-      smsId: r._id,
-      destMsisdn: r.destMsisdn,
-      target: r.target,
-      state: r.state,
-      due: now,
-    });
+    countReceipt(ctx, r);
+    events.push(receiptQueuedEvent(r, now));
   });
   return events;
+}
+
+export function countReceipt(ctx: StoreContext, r: SmsRecord): void {
+  ctx.metrics.inc('smsc_receipts_queued_total');
+  ctx.metrics.inc('smsc_sms_transitions_total', { to: SmsState.queued });
+  ctx.logger.debug({ messageId: r._id, receiptOf: r.receiptOf?.messageId }, 'receipt queued');
+}
+
+export function receiptQueuedEvent(r: SmsRecord, now: Date): NewEvent {
+  return {
+    type: EventType.queued,
+    at: now,
+    smsId: r._id,
+    destMsisdn: r.destMsisdn,
+    target: r.target,
+    state: r.state,
+    due: now,
+  };
+}
+
+/** Clears the flag of messages whose receipt is queued: the second of the two steps above. */
+export function receiptPendingCleared(finals: readonly SmsRecord[]): {
+  filter: Filter<SmsRecord>;
+  update: { $unset: { receiptPending: '' } };
+} {
+  return {
+    filter: { _id: { $in: finals.map((m) => m._id) }, receiptPending: true } as Filter<SmsRecord>,
+    update: { $unset: { receiptPending: '' } },
+  };
 }

@@ -1,8 +1,29 @@
-import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type ClientBulkWriteResult,
+  type Filter,
+  MongoClientBulkWriteError,
+  type UpdateFilter,
+} from 'mongodb';
+import { CollectionName } from './collections.ts';
 import { newToken, type StoreContext } from './context.ts';
 import { appendEvents, type NewEvent } from './events.ts';
-import { queueReceipts } from './receipts.ts';
-import { type HistoryEntry, HistoryOutcome, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
+import { multiWrite, namespaceOf } from './multi-write.ts';
+import {
+  buildReceipt,
+  countReceipt,
+  queueReceipts,
+  receiptPendingCleared,
+  receiptQueuedEvent,
+} from './receipts.ts';
+import {
+  type HistoryEntry,
+  HistoryOutcome,
+  type LockRecord,
+  ReceiptRequest,
+  type SmsRecord,
+  SmsState,
+} from './records.ts';
 
 /** What happened to one claimed message. Every outcome is applied only under the claim's token. */
 export type Outcome =
@@ -131,10 +152,13 @@ function outcomeToHistory(outcome: Outcome): HistoryEntry['outcome'] {
 
 /**
  * Applies the outcomes of one or more batches and releases their destinations, in a fixed number
- * of commands whatever the batch count: one bulkWrite (each update conditional on its token), the
- * receipts of final transitions (insertMany + updateMany, only if any), one deleteMany of the
- * destination locks, one insertMany of events. Locks go before events so that a worker woken by an
- * event finds the destination free.
+ * of commands whatever the batch count. On a server with the multi-collection `bulkWrite` (MongoDB
+ * 8.0, and the in-memory server): one ordered command with every update (each conditional on its
+ * token) and the deleteMany of the destination locks, then one with the receipts owed (an upsert
+ * each, then clearing `receiptPending`) and the events. Events and receipts wait for the first
+ * command because only transitions that applied may have them. Elsewhere: one bulkWrite, the
+ * receipts (insertMany + updateMany), one deleteMany of the locks, one insertMany of events. Locks
+ * go before events either way, so that a worker woken by an event finds the destination free.
  */
 export async function finish(
   ctx: StoreContext,
@@ -144,12 +168,35 @@ export async function finish(
   const now = ctx.now();
   const built = items.map((item) => buildTransition(ctx, item, now));
   const applied = new Set<string>();
+  const locks =
+    releases.length > 0 ? { $or: releases.map((r) => ({ _id: r.destMsisdn, token: r.token })) } : undefined;
+  let locksReleased = locks === undefined;
   if (built.length > 0) {
-    const ops: AnyBulkWriteOperation<SmsRecord>[] = built.map((b) => ({
-      updateOne: { filter: b.filter, update: b.update },
-    }));
-    const r = await ctx.cols.sms.bulkWrite(ops, { ordered: false });
-    if (r.matchedCount === built.length) {
+    let matched: number;
+    const combined = await multiWrite(ctx, [
+      ...built.map(
+        (b) =>
+          ({
+            namespace: namespaceOf(ctx, CollectionName.sms),
+            name: 'updateOne',
+            filter: b.filter,
+            update: b.update,
+          }) as object,
+      ),
+      ...(locks
+        ? [{ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany' as const, filter: locks }]
+        : []),
+    ]);
+    if (combined) {
+      matched = combined.matchedCount;
+      locksReleased = true;
+    } else {
+      const ops: AnyBulkWriteOperation<SmsRecord>[] = built.map((b) => ({
+        updateOne: { filter: b.filter, update: b.update },
+      }));
+      matched = (await ctx.cols.sms.bulkWrite(ops, { ordered: false })).matchedCount;
+    }
+    if (matched === built.length) {
       for (const b of built) applied.add(b.after._id);
     } else {
       // Some were fenced: the write ids tell which of ours applied.
@@ -181,12 +228,63 @@ export async function finish(
     events.push(b.event);
     if (b.after.receiptPending) finals.push(b.after);
   }
-  if (finals.length > 0) events.push(...(await queueReceipts(ctx, finals)));
-  if (releases.length > 0) {
-    await ctx.cols.locks.deleteMany({ $or: releases.map((r) => ({ _id: r.destMsisdn, token: r.token })) });
+  if (ctx.multi.supported && (finals.length > 0 || !locksReleased)) {
+    await receiptsLocksAndEvents(ctx, finals, locksReleased ? undefined : locks, events, now);
+    return { applied };
   }
+  if (finals.length > 0) events.push(...(await queueReceipts(ctx, finals)));
+  if (!locksReleased && locks) await ctx.cols.locks.deleteMany(locks);
   await appendEvents(ctx, events);
   return { applied };
+}
+
+/**
+ * The second command of a multi-collection finish: receipts (an upsert by their derived id, so a
+ * repeat changes nothing), then clearing `receiptPending`, then the locks if still held, then the
+ * events. Receipts that already existed (a message made final twice through an admin retry) still
+ * get a `sms.queued` event: a spurious wake-up, which events allow.
+ */
+async function receiptsLocksAndEvents(
+  ctx: StoreContext,
+  finals: SmsRecord[],
+  locks: Filter<LockRecord> | undefined,
+  events: NewEvent[],
+  now: Date,
+): Promise<void> {
+  const sms = namespaceOf(ctx, CollectionName.sms);
+  const receipts = finals.map((m) => buildReceipt(ctx, m, now));
+  const models: object[] = receipts.map((r) => ({
+    namespace: sms,
+    name: 'updateOne',
+    filter: { _id: r._id },
+    update: { $setOnInsert: r },
+    upsert: true,
+  }));
+  if (finals.length > 0) {
+    const cleared = receiptPendingCleared(finals);
+    models.push({ namespace: sms, name: 'updateMany', filter: cleared.filter, update: cleared.update });
+  }
+  if (locks)
+    models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
+  const firstEvent = models.length;
+  const all = [...events, ...receipts.map((r) => receiptQueuedEvent(r, now))];
+  for (const e of all)
+    models.push({ namespace: namespaceOf(ctx, CollectionName.events), name: 'insertOne', document: e });
+  let result: ClientBulkWriteResult | undefined;
+  try {
+    result = await multiWrite(ctx, models, { verboseResults: receipts.length > 0 });
+  } catch (error) {
+    // Events are best effort (see appendEvents): a failure among them alone is logged, not thrown.
+    const errors = error instanceof MongoClientBulkWriteError ? [...error.writeErrors.keys()] : [];
+    if (errors.length === 0 || errors.some((i) => i < firstEvent)) throw error;
+    ctx.metrics.inc('smsc_events_write_failed_total', undefined, all.length);
+    ctx.logger.warn({ err: error, count: all.length }, 'could not write events');
+    return;
+  }
+  receipts.forEach((r, i) => {
+    if (result?.updateResults?.get(i)?.upsertedId !== undefined) countReceipt(ctx, r);
+  });
+  for (const e of all) ctx.metrics.inc('smsc_events_written_total', { type: e.type });
 }
 
 export type TransitionResult = { applied: boolean };
