@@ -80,9 +80,12 @@ export function applyUpdate(
       }
     }
     if (opts.inserting && onInsert && Object.keys(onInsert).length > 0) {
+      const fast = tryFastUpdate(next, { $set: onInsert });
       changed =
-        mingoUpdate(next, { $set: onInsert } as never, undefined, undefined, { cloneMode: 'deep' }).length >
-          0 || changed;
+        (fast ??
+          mingoUpdate(next, { $set: onInsert } as never, undefined, undefined, { cloneMode: 'deep' }).length >
+            0) ||
+        changed;
     }
   } catch (err) {
     throw fromMingo(err);
