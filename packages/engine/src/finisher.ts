@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 
 type Pending = {
   items: FinishItem[];
-  release: DestinationRelease;
+  release: DestinationRelease | undefined;
   resolve: (applied: Set<string>) => void;
   reject: (error: unknown) => void;
 };
@@ -29,7 +29,8 @@ export class Finisher {
     this.#lingerMs = lingerMs;
   }
 
-  submit(items: FinishItem[], release: DestinationRelease): Promise<Set<string>> {
+  /** `release`: the destination lock to free with these outcomes (none for a lost race's message). */
+  submit(items: FinishItem[], release?: DestinationRelease): Promise<Set<string>> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ items, release, resolve, reject });
       this.#schedule();
@@ -53,7 +54,7 @@ export class Finisher {
     try {
       const { applied } = await this.#store.finish(
         pending.flatMap((p) => p.items),
-        pending.map((p) => p.release),
+        pending.flatMap((p) => (p.release ? [p.release] : [])),
       );
       for (const p of pending) p.resolve(applied);
     } catch (error) {

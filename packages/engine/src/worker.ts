@@ -447,8 +447,12 @@ export class Worker extends EventEmitter {
     try {
       const won = await this.#store.claimDestination(dest, { owner, token, leaseMs: this.#leaseMs });
       if (!won) {
-        await this.#store.release(first, token, owner);
         this.#lost.add(dest);
+        // Given back with the next recording flush rather than by a command of its own; often the
+        // winner takes it over first (claimMore), and then this write is fenced and changes nothing.
+        await this.#finisher.submit([
+          { message: first, token, owner, outcome: { type: 'released', at: first.arrivedAt, quiet: true } },
+        ]);
         return true;
       }
       const { batch } = await this.#store.claimMore(first, { owner, token, leaseMs: this.#leaseMs });

@@ -35,7 +35,15 @@ export type Outcome =
   | { type: 'failed'; error: string; outlet?: string }
   | { type: 'expired'; outlet?: string }
   /** Given back untried (shutdown, lease lost before sending). */
-  | { type: 'released'; at?: Date };
+  | {
+      type: 'released';
+      at?: Date;
+      /**
+       * Lock churn (a message given back after a lost destination race): no event, since each
+       * event wakes every idle worker, and counted in `smsc_releases_total`, not as a transition.
+       */
+      quiet?: boolean;
+    };
 
 export type FinishItem = { message: SmsRecord; token: string; owner: string; outcome: Outcome };
 export type DestinationRelease = { destMsisdn: string; token: string };
@@ -75,6 +83,7 @@ type Built = {
   after: SmsRecord;
   event: NewEvent;
   writeId: string;
+  quiet: boolean;
 };
 
 /** One conditional write per outcome: the filter holds the fencing token. */
@@ -130,6 +139,7 @@ export function buildTransition(ctx: StoreContext, item: FinishItem, now: Date):
     after,
     event,
     writeId,
+    quiet: outcome.type === 'released' && outcome.quiet === true,
   };
 }
 
@@ -148,6 +158,21 @@ function outcomeToHistory(outcome: Outcome): HistoryEntry['outcome'] {
     case 'released':
       return HistoryOutcome.released;
   }
+}
+
+/** One bulkWrite on `sms`; if some updates were fenced, their write ids tell which of ours applied. */
+async function writeTransitions(ctx: StoreContext, built: Built[]): Promise<string[]> {
+  const ops: AnyBulkWriteOperation<SmsRecord>[] = built.map((b) => ({
+    updateOne: { filter: b.filter, update: b.update },
+  }));
+  const r = await ctx.cols.sms.bulkWrite(ops, { ordered: false });
+  if (r.matchedCount === built.length) return built.map((b) => b.after._id);
+  const won = await ctx.cols.sms
+    .find({ $or: built.map((b) => ({ _id: b.after._id, writeId: b.writeId })) } as Filter<SmsRecord>, {
+      projection: { _id: 1 },
+    })
+    .toArray();
+  return won.map((w) => w._id);
 }
 
 /**
@@ -172,40 +197,24 @@ export async function finish(
     releases.length > 0 ? { $or: releases.map((r) => ({ _id: r.destMsisdn, token: r.token })) } : undefined;
   let locksReleased = locks === undefined;
   if (built.length > 0) {
-    let matched: number;
-    const combined = await multiWrite(ctx, [
-      ...built.map(
-        (b) =>
-          ({
-            namespace: namespaceOf(ctx, CollectionName.sms),
-            name: 'updateOne',
-            filter: b.filter,
-            update: b.update,
-          }) as object,
-      ),
-      ...(locks
-        ? [{ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany' as const, filter: locks }]
-        : []),
-    ]);
+    const sms = namespaceOf(ctx, CollectionName.sms);
+    const models: object[] = built.map((b) => ({
+      namespace: sms,
+      name: 'updateOne',
+      filter: b.filter,
+      update: b.update,
+    }));
+    if (locks)
+      models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
+    // Verbose results tell which updates matched, so fenced ones need no read-back.
+    const combined = await multiWrite(ctx, models, { verboseResults: true });
     if (combined) {
-      matched = combined.matchedCount;
       locksReleased = true;
+      built.forEach((b, i) => {
+        if (combined.updateResults?.get(i)?.matchedCount === 1) applied.add(b.after._id);
+      });
     } else {
-      const ops: AnyBulkWriteOperation<SmsRecord>[] = built.map((b) => ({
-        updateOne: { filter: b.filter, update: b.update },
-      }));
-      matched = (await ctx.cols.sms.bulkWrite(ops, { ordered: false })).matchedCount;
-    }
-    if (matched === built.length) {
-      for (const b of built) applied.add(b.after._id);
-    } else {
-      // Some were fenced: the write ids tell which of ours applied.
-      const won = await ctx.cols.sms
-        .find({ $or: built.map((b) => ({ _id: b.after._id, writeId: b.writeId })) } as Filter<SmsRecord>, {
-          projection: { _id: 1 },
-        })
-        .toArray();
-      for (const w of won) applied.add(w._id);
+      for (const id of await writeTransitions(ctx, built)) applied.add(id);
     }
   }
   const events: NewEvent[] = [];
@@ -213,6 +222,10 @@ export async function finish(
   for (const b of built) {
     const id = b.after._id;
     const owner = items.find((i) => i.message._id === id)?.owner;
+    if (b.quiet) {
+      ctx.metrics.inc('smsc_releases_total', { result: applied.has(id) ? 'released' : 'fenced' });
+      continue;
+    }
     if (!applied.has(id)) {
       ctx.metrics.inc('smsc_transitions_fenced_total');
       ctx.logger.info(

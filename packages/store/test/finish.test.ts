@@ -70,6 +70,34 @@ describe.each([
     expect(store.metrics.get('smsc_transitions_fenced_total')).toBe(1);
   });
 
+  it('gives back a lost race message quietly: queued in its old place, no event, counted as a release', async () => {
+    const m = await store.queue(message('2004'));
+    const c = await store.claimOne({
+      owner: 'w',
+      token: store.newToken(),
+      leaseMs: LEASE,
+      targets: ['smpp:up'],
+    });
+    const item = {
+      message: c!.message,
+      owner: 'w',
+      outcome: { type: 'released', at: m.arrivedAt, quiet: true },
+    } as const;
+    await store.finish([{ ...item, token: 'stale' }]);
+    const { applied } = await store.finish([{ ...item, token: c!.token }]);
+    expect([...applied]).toEqual([m._id]);
+    const stored = await store.get(m._id);
+    expect([stored?.state, stored?.lock, stored?.nextAttemptAt, stored?.attempts]).toEqual([
+      SmsState.queued,
+      null,
+      m.arrivedAt,
+      0,
+    ]);
+    expect(await eventsOf(m._id)).toEqual(['sms.queued']);
+    expect(store.metrics.get('smsc_releases_total', { result: 'released' })).toBe(1);
+    expect(store.metrics.get('smsc_releases_total', { result: 'fenced' })).toBe(1);
+  });
+
   it('releases a destination lock by its token alone, leaving a lock taken over by someone else', async () => {
     await store.queue(message('2003'));
     const one = await claimBatch('2003', 'w');
