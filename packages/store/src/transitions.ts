@@ -1,10 +1,4 @@
-import {
-  type AnyBulkWriteOperation,
-  type ClientBulkWriteResult,
-  type Filter,
-  MongoClientBulkWriteError,
-  type UpdateFilter,
-} from 'mongodb';
+import type { AnyBulkWriteOperation, ClientBulkWriteResult, Filter, UpdateFilter } from 'mongodb';
 import { CollectionName } from './collections.ts';
 import { newToken, type StoreContext } from './context.ts';
 import { appendEvents, type NewEvent } from './events.ts';
@@ -180,8 +174,9 @@ async function writeTransitions(ctx: StoreContext, built: Built[]): Promise<stri
  * of commands whatever the batch count. On a server with the multi-collection `bulkWrite` (MongoDB
  * 8.0, and the in-memory server): one ordered command with every update (each conditional on its
  * token) and the deleteMany of the destination locks, then one with the receipts owed (an upsert
- * each, then clearing `receiptPending`) and the events. Events and receipts wait for the first
- * command because only transitions that applied may have them. Elsewhere: one bulkWrite, the
+ * each, then clearing `receiptPending`), then the events (an insertMany: their ids must come from
+ * the server, see receiptsLocksAndEvents). Events and receipts wait for the first command because
+ * only transitions that applied may have them. Elsewhere: one bulkWrite, the
  * receipts (insertMany + updateMany), one deleteMany of the locks, one insertMany of events. Locks
  * go before events either way, so that a worker woken by an event finds the destination free.
  */
@@ -253,8 +248,8 @@ export async function finish(
 
 /**
  * The second command of a multi-collection finish: receipts (an upsert by their derived id, so a
- * repeat changes nothing), then clearing `receiptPending`, then the locks if still held, then the
- * events. Receipts that already existed (a message made final twice through an admin retry) still
+ * repeat changes nothing), then clearing `receiptPending`, then the locks if still held; then the
+ * events in a command of their own. Receipts that already existed (a message made final twice through an admin retry) still
  * get a `sms.queued` event: a spurious wake-up, which events allow.
  */
 async function receiptsLocksAndEvents(
@@ -266,11 +261,12 @@ async function receiptsLocksAndEvents(
 ): Promise<void> {
   const sms = namespaceOf(ctx, CollectionName.sms);
   const receipts = finals.map((m) => buildReceipt(ctx, m, now));
-  const models: object[] = receipts.map((r) => ({
+  // The upsert takes `_id` from the filter; the update leaves it out (an update may not name `_id`).
+  const models: object[] = receipts.map(({ _id, ...fields }) => ({
     namespace: sms,
     name: 'updateOne',
-    filter: { _id: r._id },
-    update: { $setOnInsert: r },
+    filter: { _id },
+    update: { $setOnInsert: fields },
     upsert: true,
   }));
   if (finals.length > 0) {
@@ -279,25 +275,19 @@ async function receiptsLocksAndEvents(
   }
   if (locks)
     models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
-  const firstEvent = models.length;
+  // Events stay out of the bulkWrite: the driver gives every document of a client bulkWrite an
+  // ObjectId of its own (forceServerObjectId does not apply there), and the event tail filters on
+  // `_id > last`, so an event with a driver-made id from the same second as `last` can sort below it
+  // and be skipped (a receipt then waits for the safety-net scan). appendEvents inserts them with
+  // server-made ids, in insertion order.
   const all = [...events, ...receipts.map((r) => receiptQueuedEvent(r, now))];
-  for (const e of all)
-    models.push({ namespace: namespaceOf(ctx, CollectionName.events), name: 'insertOne', document: e });
-  let result: ClientBulkWriteResult | undefined;
-  try {
-    result = await multiWrite(ctx, models, { verboseResults: receipts.length > 0 });
-  } catch (error) {
-    // Events are best effort (see appendEvents): a failure among them alone is logged, not thrown.
-    const errors = error instanceof MongoClientBulkWriteError ? [...error.writeErrors.keys()] : [];
-    if (errors.length === 0 || errors.some((i) => i < firstEvent)) throw error;
-    ctx.metrics.inc('smsc_events_write_failed_total', undefined, all.length);
-    ctx.logger.warn({ err: error, count: all.length }, 'could not write events');
-    return;
-  }
+  const result: ClientBulkWriteResult | undefined = await multiWrite(ctx, models, {
+    verboseResults: receipts.length > 0,
+  });
   receipts.forEach((r, i) => {
     if (result?.updateResults?.get(i)?.upsertedId !== undefined) countReceipt(ctx, r);
   });
-  for (const e of all) ctx.metrics.inc('smsc_events_written_total', { type: e.type });
+  await appendEvents(ctx, all);
 }
 
 export type TransitionResult = { applied: boolean };
