@@ -176,8 +176,8 @@ async function writeTransitions(ctx: StoreContext, built: Built[]): Promise<stri
  * token) and the deleteMany of the destination locks, then one with the receipts owed (an upsert
  * each, then clearing `receiptPending`), then the events (an insertMany: their ids must come from
  * the server, see receiptsLocksAndEvents). Events and receipts wait for the first command because
- * only transitions that applied may have them. Elsewhere: one bulkWrite, the
- * receipts (insertMany + updateMany), one deleteMany of the locks, one insertMany of events. Locks
+ * only transitions that applied may have them. Elsewhere: one bulkWrite, the receipts
+ * (insertMany + updateMany), one deleteMany of the locks, one insertMany of events. Locks
  * go before events either way, so that a worker woken by an event finds the destination free.
  */
 export async function finish(
@@ -249,8 +249,8 @@ export async function finish(
 /**
  * The second command of a multi-collection finish: receipts (an upsert by their derived id, so a
  * repeat changes nothing), then clearing `receiptPending`, then the locks if still held; then the
- * events in a command of their own. Receipts that already existed (a message made final twice through an admin retry) still
- * get a `sms.queued` event: a spurious wake-up, which events allow.
+ * events in a command of their own. Receipts that already existed (a message made final twice
+ * through an admin retry) still get a `sms.queued` event: a spurious wake-up, which events allow.
  */
 async function receiptsLocksAndEvents(
   ctx: StoreContext,
