@@ -9,12 +9,15 @@ export const SMSC_MAIN = resolve(import.meta.dirname, '../../../packages/cli/src
 export type SmscRole = 'inserter' | 'delivery' | 'cleanup' | 'all';
 
 export type StartSmscOptions = {
-  role: SmscRole;
+  /** Without one, `smsc` runs as `npm start` does: `all`, with the trial config when there is no file. */
+  role?: SmscRole;
   /**
    * The JSON config (docs/configuration.md), written to a temporary file. `smpp.port` defaults to 0
-   * (a free port, read back from the readiness log line) and `smpp.host` to 127.0.0.1.
+   * (a free port, read back from the readiness log line) and `smpp.host` to 127.0.0.1. Without one,
+   * no `--config` is given and the child runs in an empty directory (the trial config, or
+   * environment only).
    */
-  config: Record<string, unknown>;
+  config?: Record<string, unknown>;
   /** The MongoDB to use (e.g. from useTestMongo()); without it only `all` starts (in-memory). */
   mongo?: { uri: string; database?: string };
   /** Extra environment (e.g. `SMSC_LOG_LEVEL: 'debug'`); SMSC_* and MONGODB_URI of the test run are dropped. */
@@ -69,24 +72,31 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  * `smsc running`. Rejects (after killing the child) when it exits or does not get ready in time.
  */
 export async function startSmscProcess(options: StartSmscOptions): Promise<SmscProcess> {
-  const name = options.name ?? options.role;
+  const name = options.name ?? options.role ?? 'smsc';
   const dir = mkdtempSync(join(tmpdir(), `smsc-e2e-${name}-`));
-  const smpp = (options.config.smpp ?? {}) as Record<string, unknown>;
-  const config: Record<string, unknown> = {
-    ...options.config,
-    smpp: { host: '127.0.0.1', port: 0, ...smpp },
-  };
-  if (options.mongo)
-    config.mongodb = {
-      uri: options.mongo.uri,
-      ...(options.mongo.database !== undefined ? { database: options.mongo.database } : {}),
+  const args: string[] = options.role ? [options.role] : [];
+  if (options.config) {
+    const smpp = (options.config.smpp ?? {}) as Record<string, unknown>;
+    const config: Record<string, unknown> = {
+      ...options.config,
+      smpp: { host: '127.0.0.1', port: 0, ...smpp },
     };
-  const configPath = join(dir, 'smsc.json');
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
+    if (options.mongo)
+      config.mongodb = {
+        uri: options.mongo.uri,
+        ...(options.mongo.database !== undefined ? { database: options.mongo.database } : {}),
+      };
+    // Not ./smsc.config.json: that name is what the trial fallback looks for.
+    const configPath = join(dir, 'smsc.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    args.push('--config', configPath);
+  }
+  const extraEnv: Record<string, string> = { ...options.env };
+  if (!options.config && options.mongo) extraEnv.MONGODB_URI = options.mongo.uri;
 
-  const child = spawn(process.execPath, [SMSC_MAIN, options.role, '--config', configPath], {
+  const child = spawn(process.execPath, [SMSC_MAIN, ...args], {
     cwd: dir,
-    env: childEnv(options.env),
+    env: childEnv(extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const text: string[] = [];
