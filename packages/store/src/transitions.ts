@@ -161,6 +161,10 @@ async function writeTransitions(ctx: StoreContext, built: Built[]): Promise<stri
   }));
   const r = await ctx.cols.sms.bulkWrite(ops, { ordered: false });
   if (r.matchedCount === built.length) return built.map((b) => b.after._id);
+  return appliedByWriteId(ctx, built);
+}
+
+async function appliedByWriteId(ctx: StoreContext, built: Built[]): Promise<string[]> {
   const won = await ctx.cols.sms
     .find({ $or: built.map((b) => ({ _id: b.after._id, writeId: b.writeId })) } as Filter<SmsRecord>, {
       projection: { _id: 1 },
@@ -201,15 +205,23 @@ export async function finish(
     }));
     if (locks)
       models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
-    // Verbose results tell which updates matched, so fenced ones need no read-back.
-    const combined = await multiWrite(ctx, models, { verboseResults: true });
-    if (combined) {
-      locksReleased = true;
-      built.forEach((b, i) => {
-        if (combined.updateResults?.get(i)?.matchedCount === 1) applied.add(b.after._id);
-      });
-    } else {
+    // Per-operation results cost a result document each; ask for them only when some update is
+    // likely fenced (a lost race's message, which the winner has often taken over already).
+    const verboseResults = built.some((b) => b.quiet);
+    const combined = await multiWrite(ctx, models, { verboseResults });
+    if (!combined) {
       for (const id of await writeTransitions(ctx, built)) applied.add(id);
+    } else {
+      locksReleased = true;
+      if (verboseResults) {
+        built.forEach((b, i) => {
+          if (combined.updateResults?.get(i)?.matchedCount === 1) applied.add(b.after._id);
+        });
+      } else if (combined.matchedCount === built.length) {
+        for (const b of built) applied.add(b.after._id);
+      } else {
+        for (const id of await appliedByWriteId(ctx, built)) applied.add(id);
+      }
     }
   }
   const events: NewEvent[] = [];
