@@ -4,6 +4,7 @@ import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './sup
 import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
 
 // SMPP 3.4 §5.1.3 and §5.2.28, spelled out rather than imported from our own library.
+const ESME_RTHROTTLED = 0x58;
 const ESME_RX_T_APPN = 0x64;
 const ESME_RX_P_APPN = 0x65;
 const DELIVERED = 2;
@@ -21,11 +22,12 @@ describe('delivery outcomes and their receipts', () => {
     smsc = await startSmscProcess({
       role: 'all',
       config: {
-        smpp: { enquireLinkIntervalMs: 0 },
+        // A window of 3 unanswered deliver_sm per session (§2.9), checked below.
+        smpp: { enquireLinkIntervalMs: 0, windowSize: 3 },
         accounts: ACCOUNTS,
         routes: ROUTES,
         // A retry after 200 ms keeps the test short; the default is 30 s.
-        delivery: { retryBaseMs: 200, retryMaxMs: 1000 },
+        delivery: { retryBaseMs: 200, retryMaxMs: 1000, throttleDelayMs: 200 },
         // Expiry runs in cleanup; every 500 ms keeps the validity test short.
         cleanup: { intervalMs: 500, leaseMs: 5000 },
         shutdown: { drainMs: 1000 },
@@ -39,9 +41,12 @@ describe('delivery outcomes and their receipts', () => {
   });
 
   /** Binds sink (with its answers) and acme; both are unbound at the end of each test. */
-  const bindBoth = async (answer: BindOptions['answer']) => {
+  const bindBoth = async (answer: BindOptions['answer'], answerDelayMs?: number) => {
     onTestFailed(() => console.error(smsc.logs()));
-    const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw', { answer });
+    const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw', {
+      answer,
+      ...(answerDelayMs ? { answerDelayMs } : {}),
+    });
     const acme = await bindNodeSmpp(port, 'bind_transceiver', 'acme', 'acme-pw');
     esmes.push(sink, acme);
     return { sink, acme };
@@ -172,4 +177,36 @@ describe('delivery outcomes and their receipts', () => {
     expect(receivedFromNodeSmpp(sink.delivered[0]!).text).toBe('on time');
     await Promise.all([sink.close(), acme.close()]);
   }, 20_000);
+
+  it('takes ESME_RTHROTTLED from the sink as "slow down" and delivers after the pause, with one DELIVRD receipt', async () => {
+    const { sink, acme } = await bindBoth((_pdu, index) => (index === 0 ? ESME_RTHROTTLED : 0));
+    const id = await submit(acme, '46700000027', 'easy now', 1);
+    await waitUntil(
+      () => sink.delivered.length >= 2 && acme.delivered.length >= 1,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.delivered.map((p) => receivedFromNodeSmpp(p).text)).toEqual(['easy now', 'easy now']);
+    expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
+    expect(await queryState(acme, id)).toBe(DELIVERED);
+    await Promise.all([sink.close(), acme.close()]);
+  });
+
+  it('keeps at most smpp.windowSize deliver_sm unanswered toward a slow sink, and delivers everything', async () => {
+    // The sink answers each deliver_sm 100 ms late; 12 destinations make many batches at once.
+    const { sink, acme } = await bindBoth(undefined, 100);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++)
+      ids.push(await submit(acme, `467000001${String(i).padStart(2, '0')}`, `slow ${i}`, 1));
+    await waitUntil(
+      () => sink.delivered.length >= 12 && acme.delivered.length >= 12,
+      15_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    expect(sink.maxUnanswered()).toBeLessThanOrEqual(3);
+    expect(sink.maxUnanswered()).toBeGreaterThan(1);
+    expect(acme.delivered.map((p) => p.receipted_message_id).sort()).toEqual([...ids].sort());
+    await Promise.all([sink.close(), acme.close()]);
+  });
 });

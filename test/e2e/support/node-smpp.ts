@@ -95,6 +95,8 @@ export type NsEsme = {
   session: NsSession;
   /** Every deliver_sm received, in arrival order (each answered with ESME_ROK). */
   delivered: NsPdu[];
+  /** The most deliver_sm this ESME held unanswered at once (the SMSC's window toward it). */
+  maxUnanswered(): number;
   /** True once the SMSC sent unbind (answered with unbind_resp, then the socket closed). */
   unboundBySmsc(): boolean;
   /** Unbinds (bounded) and closes the socket; safe to call twice. */
@@ -104,6 +106,8 @@ export type NsEsme = {
 export type BindOptions = {
   /** The command_status to answer the `index`-th deliver_sm with (from 0); default ESME_ROK. */
   answer?: (pdu: NsPdu, index: number) => number;
+  /** Answer each deliver_sm this long after it arrived (a slow ESME); default at once. */
+  answerDelayMs?: number;
 };
 
 /**
@@ -129,10 +133,19 @@ export async function bindNodeSmpp(
     });
   });
   const delivered: NsPdu[] = [];
+  let unanswered = 0;
+  let maxUnanswered = 0;
   session.on('deliver_sm', (pdu: NsPdu) => {
     const status = options.answer?.(pdu, delivered.length) ?? 0;
     delivered.push(pdu);
-    session.send(pdu.response({ command_status: status }));
+    unanswered += 1;
+    maxUnanswered = Math.max(maxUnanswered, unanswered);
+    const respond = () => {
+      unanswered -= 1;
+      session.send(pdu.response({ command_status: status }));
+    };
+    if (options.answerDelayMs) setTimeout(respond, options.answerDelayMs);
+    else respond();
   });
   session.on('enquire_link', (pdu: NsPdu) => session.send(pdu.response()));
   let unbound = false;
@@ -151,6 +164,7 @@ export async function bindNodeSmpp(
     session,
     delivered,
     unboundBySmsc: () => unbound,
+    maxUnanswered: () => maxUnanswered,
     close() {
       closing ??= (async () => {
         if (!session.socket.destroyed) await nsCall(session, 'unbind', {}, 2000).catch(() => {});
