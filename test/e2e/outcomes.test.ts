@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { type BindOptions, bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
 import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
 import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
@@ -23,7 +23,8 @@ describe('delivery outcomes and their receipts', () => {
       role: 'all',
       config: {
         // A window of 3 unanswered deliver_sm per session (§2.9), checked below.
-        smpp: { enquireLinkIntervalMs: 0, windowSize: 3 },
+        // A deliver_sm_resp missing after 1 s counts as a temporary failure (checked below).
+        smpp: { enquireLinkIntervalMs: 0, windowSize: 3, responseTimeoutMs: 1000 },
         accounts: ACCOUNTS,
         routes: ROUTES,
         // A retry after 200 ms keeps the test short; the default is 30 s.
@@ -35,8 +36,12 @@ describe('delivery outcomes and their receipts', () => {
     });
     port = smsc.smpp!.port;
   }, 30_000);
+  // Every test unbinds its ESMEs, also when it fails: a session left bound would take the next
+  // test's messages and receipts.
+  afterEach(async () => {
+    await Promise.all(esmes.splice(0).map((e) => e.close()));
+  });
   afterAll(async () => {
-    await Promise.all(esmes.map((e) => e.close()));
     await killAllSmscProcesses();
   });
 
@@ -100,7 +105,6 @@ describe('delivery outcomes and their receipts', () => {
       new RegExp(`^id:${id} .*stat:DELIVRD err:000`),
     );
     expect(await queryState(acme, id)).toBe(DELIVERED);
-    await Promise.all([sink.close(), acme.close()]);
   });
 
   it('ends a message refused with ESME_RX_P_APPN without retrying: acme gets stat:UNDELIV and query_sm says UNDELIVERABLE', async () => {
@@ -119,7 +123,6 @@ describe('delivery outcomes and their receipts', () => {
     expect(receipt).toMatchObject({ esmClass: 4, receiptedMessageId: id, messageState: UNDELIVERABLE });
     expect(receipt!.text).toMatch(new RegExp(`^id:${id} sub:001 dlvrd:000 .*stat:UNDELIV err:(?!000)\\d{3}`));
     expect(await queryState(acme, id)).toBe(UNDELIVERABLE);
-    await Promise.all([sink.close(), acme.close()]);
   });
 
   it('sends a receipt for registered_delivery 2 only when the message fails', async () => {
@@ -135,7 +138,6 @@ describe('delivery outcomes and their receipts', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([failedId]);
     expect(await queryState(acme, deliveredId)).toBe(DELIVERED);
-    await Promise.all([sink.close(), acme.close()]);
   });
 
   it('expires a message no receiver took within its validity: acme gets stat:EXPIRED and a sink that binds later gets nothing', async () => {
@@ -158,7 +160,6 @@ describe('delivery outcomes and their receipts', () => {
     esmes.push(sink);
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.delivered).toEqual([]);
-    await Promise.all([sink.close(), acme.close()]);
   }, 20_000);
 
   it('holds a message until its schedule_delivery_time', async () => {
@@ -175,7 +176,12 @@ describe('delivery outcomes and their receipts', () => {
     const arrived = Date.now();
     expect(arrived).toBeGreaterThanOrEqual(at.getTime());
     expect(receivedFromNodeSmpp(sink.delivered[0]!).text).toBe('on time');
-    await Promise.all([sink.close(), acme.close()]);
+    await waitUntil(
+      () => acme.delivered.length >= 1,
+      5000,
+      () => 'no receipt for the scheduled message',
+    );
+    expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
   }, 20_000);
 
   it('takes ESME_RTHROTTLED from the sink as "slow down" and delivers after the pause, with one DELIVRD receipt', async () => {
@@ -190,7 +196,6 @@ describe('delivery outcomes and their receipts', () => {
     expect(sink.delivered.map((p) => receivedFromNodeSmpp(p).text)).toEqual(['easy now', 'easy now']);
     expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
     expect(await queryState(acme, id)).toBe(DELIVERED);
-    await Promise.all([sink.close(), acme.close()]);
   });
 
   it('keeps at most smpp.windowSize deliver_sm unanswered toward a slow sink, and delivers everything', async () => {
@@ -207,6 +212,21 @@ describe('delivery outcomes and their receipts', () => {
     expect(sink.maxUnanswered()).toBeLessThanOrEqual(3);
     expect(sink.maxUnanswered()).toBeGreaterThan(1);
     expect(acme.delivered.map((p) => p.receipted_message_id).sort()).toEqual([...ids].sort());
-    await Promise.all([sink.close(), acme.close()]);
+  });
+
+  it('retries a deliver_sm whose response never came: the sink may get it twice (at-least-once), acme one DELIVRD receipt', async () => {
+    const { sink, acme } = await bindBoth((_pdu, index) => (index === 0 ? null : 0));
+    const id = await submit(acme, '46700000028', 'are you there', 1);
+    await waitUntil(
+      () => sink.delivered.length >= 2 && acme.delivered.length >= 1,
+      10_000,
+      () => `sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.delivered.map((p) => receivedFromNodeSmpp(p).text)).toEqual([
+      'are you there',
+      'are you there',
+    ]);
+    expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
   });
 });

@@ -104,8 +104,11 @@ export type NsEsme = {
 };
 
 export type BindOptions = {
-  /** The command_status to answer the `index`-th deliver_sm with (from 0); default ESME_ROK. */
-  answer?: (pdu: NsPdu, index: number) => number;
+  /**
+   * The command_status to answer the `index`-th deliver_sm with (from 0), or null to never answer
+   * it (a lost response); default ESME_ROK.
+   */
+  answer?: (pdu: NsPdu, index: number) => number | null;
   /** Answer each deliver_sm this long after it arrived (a slow ESME); default at once. */
   answerDelayMs?: number;
 };
@@ -136,8 +139,9 @@ export async function bindNodeSmpp(
   let unanswered = 0;
   let maxUnanswered = 0;
   session.on('deliver_sm', (pdu: NsPdu) => {
-    const status = options.answer?.(pdu, delivered.length) ?? 0;
+    const status = options.answer ? options.answer(pdu, delivered.length) : 0;
     delivered.push(pdu);
+    if (status === null) return;
     unanswered += 1;
     maxUnanswered = Math.max(maxUnanswered, unanswered);
     const respond = () => {
