@@ -37,7 +37,8 @@ export function applyUpdate(
   if (!isPlainObject(update))
     throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
   if (!isOperatorUpdate(update)) return applyReplacement(doc, update);
-  const next = cloneValue(doc);
+  // A shallow copy: the fast path copies what it changes; mingo, which writes anywhere, gets a deep one.
+  let next: Document = { ...doc };
   const modifier: Document = {};
   let onInsert: Document | undefined;
   for (const [op, arg] of Object.entries(update)) {
@@ -68,6 +69,7 @@ export function applyUpdate(
       const fast = opts.arrayFilters ? undefined : tryFastUpdate(next, modifier);
       if (fast !== undefined) changed = fast;
       else {
+        next = cloneValue(next);
         // mingo needs the query only to resolve the positional `$` operator; it re-matches it.
         const positional = Object.values(modifier).some(
           (a) => isPlainObject(a) && Object.keys(a).some((k) => k.includes('$')),
@@ -80,12 +82,14 @@ export function applyUpdate(
       }
     }
     if (opts.inserting && onInsert && Object.keys(onInsert).length > 0) {
-      const fast = tryFastUpdate(next, { $set: onInsert });
-      changed =
-        (fast ??
+      let fast = tryFastUpdate(next, { $set: onInsert });
+      if (fast === undefined) {
+        next = cloneValue(next);
+        fast =
           mingoUpdate(next, { $set: onInsert } as never, undefined, undefined, { cloneMode: 'deep' }).length >
-            0) ||
-        changed;
+          0;
+      }
+      changed = fast || changed;
     }
   } catch (err) {
     throw fromMingo(err);

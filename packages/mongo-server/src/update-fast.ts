@@ -30,6 +30,11 @@ function pushed(cur: unknown[] | undefined, spec: { each: unknown[]; slice: numb
  * mingo re-matches the query and rebuilds its operator tables per call, which costs more than the
  * rest of a claim.
  */
+/**
+ * Copy-on-write: `next` may share its sub-documents with the stored document (a shallow copy of
+ * it); every object on a path that changes is copied before the change, so the stored document and
+ * its unchanged parts (payload, history entries) are shared, never written.
+ */
 export function tryFastUpdate(next: Document, modifier: Document): boolean | undefined {
   const paths: string[] = [];
   for (const [op, arg] of Object.entries(modifier)) {
@@ -68,14 +73,14 @@ export function tryFastUpdate(next: Document, modifier: Document): boolean | und
     for (const [p, v] of Object.entries(arg as Document)) {
       const key = last(p);
       if (op === '$unset') {
-        const parent = walk(next, p, false);
+        const parent = walkCopying(next, p, false);
         if (parent && key in parent) {
           delete parent[key];
           changed = true;
         }
         continue;
       }
-      const parent = walk(next, p, true)!;
+      const parent = walkCopying(next, p, true)!;
       const cur = parent[key];
       if (op === '$push') {
         const before = cur as unknown[] | undefined;
@@ -123,6 +128,28 @@ function walk(doc: Document, path: string, create: boolean): Document | null | u
     }
     if (!isPlainObject(v)) return null;
     cur = v;
+  }
+  return cur;
+}
+
+/** As walk, but each document on the way is replaced by a copy first (see tryFastUpdate). */
+function walkCopying(doc: Document, path: string, create: boolean): Document | null | undefined {
+  const parts = path.split('.');
+  let cur: Document = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    const v = cur[part];
+    if (v === undefined) {
+      if (!create) return undefined;
+      const fresh: Document = {};
+      cur[part] = fresh;
+      cur = fresh;
+      continue;
+    }
+    if (!isPlainObject(v)) return null;
+    const copy: Document = { ...v };
+    cur[part] = copy;
+    cur = copy;
   }
   return cur;
 }

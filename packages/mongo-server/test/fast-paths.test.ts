@@ -1,6 +1,7 @@
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
+import { cloneValue } from '../src/doc-path.ts';
 import { compileFastFilter } from '../src/fast-matcher.ts';
 import { applyUpdate } from '../src/update-apply.ts';
 import { tryFastUpdate } from '../src/update-fast.ts';
@@ -127,6 +128,32 @@ describe('fast update', () => {
       expect([m, tryFastUpdate(next, m)]).toEqual([m, changed]);
       expect(next).toEqual(want);
     }
+  });
+
+  it('never writes into the stored document: changed paths are copied, untouched parts shared', () => {
+    const stored: Document = {
+      _id: 'm1',
+      lock: { owner: 'a', token: 't', until: new Date(1) },
+      payload: { source: { addr: '1' }, tlvs: [{ tag: 1 }] },
+      history: [{ attempt: 0 }],
+      n: { a: { b: 1 } },
+    };
+    const snapshot = cloneValue(stored);
+    const mods: Document[] = [
+      { $set: { 'lock.token': 'u', 'lock.until': new Date(2), state: 'x' } },
+      { $unset: { 'n.a.b': '' }, $inc: { attempts: 1 } },
+      { $push: { history: { $each: [{ attempt: 1 }], $slice: -20 } }, $set: { 'n.a.c': 2 } },
+      { $set: { lock: null } },
+      { $set: { 'history.0.attempt': 5 } },
+    ];
+    for (const [i, m] of mods.entries()) {
+      const { doc } = applyUpdate(stored, m);
+      expect(stored).toEqual(snapshot);
+      // The last one (a path through an array) goes to mingo, on a deep copy.
+      if (i < mods.length - 1) expect(doc.payload).toBe(stored.payload);
+      else expect(doc.history).toEqual([{ attempt: 5 }]);
+    }
+    expect(applyUpdate(stored, mods[0]!).doc.lock).not.toBe(stored.lock);
   });
 
   it('leaves $push with $sort or $position, and $push onto a non-array, to mingo', () => {
