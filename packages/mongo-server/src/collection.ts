@@ -278,14 +278,15 @@ export class Collection {
   /** Swaps in an updated document after checking every unique index first. */
   replace(rec: Rec, next: Document, kind: 'update' | 'replace' = 'update'): void {
     const keys = this.indexes.map((idx) => idx.keysFor(next));
-    this.#checkUnique(keys, rec);
     const old = rec.doc;
+    const before = this.indexes.map((idx) => idx.keysFor(old));
+    // Most updates (lock and state changes) leave most indexed fields as they were, `_id` always:
+    // such an entry, which points at `rec`, is already in place and cannot clash with another.
+    const moved = keys.map((k, i) => !sameKeys(before[i]!, k));
+    this.#checkUnique(keys, rec, moved);
     this.indexes.forEach((idx, i) => {
-      // Most updates (lock and state changes) leave most indexed fields as they were: the entry,
-      // which points at `rec`, is then already in place.
-      const before = idx.keysFor(old);
-      if (sameKeys(before, keys[i]!)) return;
-      idx.remove(rec, old, before);
+      if (!moved[i]) return;
+      idx.remove(rec, old, before[i]!);
       idx.add(rec, keys[i]);
     });
     rec.doc = next;
@@ -319,9 +320,10 @@ export class Collection {
     if (this.capped) this.dataSize -= rec.size;
   }
 
-  #checkUnique(keys: (unknown[][] | null)[], self?: Rec): void {
+  #checkUnique(keys: (unknown[][] | null)[], self?: Rec, only?: boolean[]): void {
     this.indexes.forEach((idx, i) => {
       if (!idx.unique && idx.name !== '_id_') return;
+      if (only && !only[i]) return;
       const clash = idx.findConflict(keys[i]!, self);
       if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
     });
