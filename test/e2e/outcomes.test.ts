@@ -229,4 +229,30 @@ describe('delivery outcomes and their receipts', () => {
     ]);
     expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
   });
+
+  it('delivers again, once the sink binds anew, a message whose receiver dropped the TCP connection before answering', async () => {
+    onTestFailed(() => console.error(smsc.logs()));
+    // This sink takes the deliver_sm and then vanishes without a response or an unbind.
+    const dropping = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw', { answer: () => null });
+    esmes.push(dropping);
+    const acme = await bindNodeSmpp(port, 'bind_transceiver', 'acme', 'acme-pw');
+    esmes.push(acme);
+    const id = await submit(acme, '46700000029', 'still there?', 1);
+    await waitUntil(
+      () => dropping.delivered.length >= 1,
+      10_000,
+      () => 'the first sink got nothing',
+    );
+    dropping.session.socket.destroy();
+
+    const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw');
+    esmes.push(sink);
+    await waitUntil(
+      () => sink.delivered.length >= 1 && acme.delivered.length >= 1,
+      10_000,
+      () => `the new sink got ${sink.delivered.length}, acme ${acme.delivered.length}`,
+    );
+    expect(receivedFromNodeSmpp(sink.delivered[0]!).text).toBe('still there?');
+    expect(acme.delivered.map((p) => p.receipted_message_id)).toEqual([id]);
+  });
 });
