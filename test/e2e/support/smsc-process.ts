@@ -68,7 +68,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts `smsc <role> --config <tmp>.json` as a child process and resolves once it logged
+ * Starts `smsc [role] [--config <tmp>.json]` as a child process and resolves once it logged
  * `smsc running`. Rejects (after killing the child) when it exits or does not get ready in time.
  */
 export async function startSmscProcess(options: StartSmscOptions): Promise<SmscProcess> {
@@ -92,7 +92,10 @@ export async function startSmscProcess(options: StartSmscOptions): Promise<SmscP
     args.push('--config', configPath);
   }
   const extraEnv: Record<string, string> = { ...options.env };
-  if (!options.config && options.mongo) extraEnv.MONGODB_URI = options.mongo.uri;
+  if (!options.config && options.mongo) {
+    extraEnv.MONGODB_URI = options.mongo.uri;
+    if (options.mongo.database !== undefined) extraEnv.SMSC_MONGODB_DATABASE = options.mongo.database;
+  }
 
   const child = spawn(process.execPath, [SMSC_MAIN, ...args], {
     cwd: dir,
