@@ -1,4 +1,4 @@
-import { formatReceipt, type PduInput } from '@smsc/smpp';
+import { decodeText, formatReceipt, type PduInput } from '@smsc/smpp';
 import type { SmsRecord } from '@smsc/store';
 import { receiptErrorCode } from './error-code.ts';
 import { NotAReceiptError } from './errors.ts';
@@ -11,9 +11,33 @@ export const ESM_CLASS_DELIVERY_RECEIPT = 0x04;
 export const RECEIPT_NETWORK_TYPE_GSM = 3;
 
 export type ReceiptPduOptions = {
-  /** First characters of the original text for `text:` (Appendix B); the store does not keep it. Default ''. */
+  /** The `text:` field (Appendix B). Default: the first 20 characters of the original message. */
   text?: string;
 };
+
+const ESM_CLASS_UDHI = 0x40;
+const RECEIPT_TEXT_CHARACTERS = 20;
+
+/**
+ * The first 20 characters of the original message for `text:`, as printable ASCII: the receipt goes
+ * out in data_coding 0 and receipt parsers read it as ASCII, so anything else becomes '?'.
+ */
+export function originalText(of: NonNullable<SmsRecord['receiptOf']>): string {
+  const content = of.content;
+  if (!content) return '';
+  let bytes: Uint8Array = content.head.buffer;
+  if (content.esmClass & ESM_CLASS_UDHI && bytes.length > 0) bytes = bytes.subarray(1 + (bytes[0] ?? 0));
+  let text: string;
+  try {
+    text = decodeText(bytes, content.dataCoding);
+  } catch {
+    return '';
+  }
+  return Array.from(text)
+    .slice(0, RECEIPT_TEXT_CHARACTERS)
+    .map((c) => (c >= ' ' && c <= '~' ? c : '?'))
+    .join('');
+}
 
 /** What a receipt says, before it becomes a PDU: the parts tests and other outlets (HTTP) reuse. */
 export type ReceiptContent = {
@@ -44,7 +68,7 @@ export function receiptContent(record: SmsRecord, options: ReceiptPduOptions = {
     doneDate: of.doneAt,
     stat,
     err: errorCode,
-    text: options.text ?? '',
+    text: options.text ?? originalText(of),
   });
   return { receiptedMessageId: of.messageId, messageState, errorCode, text };
 }

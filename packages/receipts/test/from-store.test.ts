@@ -70,7 +70,14 @@ describe('receipts from the store', () => {
       expect(pdu.destinationAddr).toBe('4915100000001');
       expect(pdu.tlvs?.receiptedMessageId).toBe(part._id);
       const parsed = parseReceipt(pdu.shortMessage!.toString('latin1'));
-      expect(parsed).toMatchObject({ id: part._id, stat: 'DELIVRD', sub: 1, dlvrd: 1, err: '000' });
+      expect(parsed).toMatchObject({
+        id: part._id,
+        stat: 'DELIVRD',
+        sub: 1,
+        dlvrd: 1,
+        err: '000',
+        text: 'part',
+      });
     }
   });
 

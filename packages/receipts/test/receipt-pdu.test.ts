@@ -133,3 +133,27 @@ describe('receipt status and error code', () => {
     expect(receiptErrorCode(undefined)).toBe(0);
   });
 });
+
+describe('receipt text: the first 20 characters of the original message', () => {
+  const content = (dataCoding: number, esmClass: number, bytes: Buffer) => ({
+    dataCoding,
+    esmClass,
+    head: new Binary(bytes),
+  });
+
+  it('reads GSM text and cuts it at 20 characters', () => {
+    const r = receiptRecord({ content: content(0, 0, Buffer.from('Hello from the tour, with more')) });
+    expect(receiptContent(r).text.endsWith('text:Hello from the tour,')).toBe(true);
+  });
+
+  it('skips a concatenation UDH and decodes UCS2, writing non-ASCII characters as ?', () => {
+    const udh = Buffer.from([0x05, 0x00, 0x03, 0x07, 0x02, 0x01]);
+    const ucs2 = Buffer.from('Grüße 😀 ok', 'utf16le').swap16();
+    const r = receiptRecord({ content: content(8, 0x40, Buffer.concat([udh, ucs2])) });
+    expect(receiptContent(r).text.endsWith('text:Gr??e ? ok')).toBe(true);
+  });
+
+  it('leaves text empty for receipts queued without content', () => {
+    expect(receiptContent(receiptRecord()).text.endsWith('text:')).toBe(true);
+  });
+});

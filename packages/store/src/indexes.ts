@@ -58,6 +58,13 @@ export const INDEXES: readonly IndexDefinition[] = [
   },
   {
     collection: CollectionName.sms,
+    name: 'sms_submit_id',
+    key: { submitId: 1 },
+    options: { sparse: true },
+    why: 'query_sm / cancel_sm by the id a submit_multi answered, which names all its destinations',
+  },
+  {
+    collection: CollectionName.sms,
     name: 'sms_account_arrived',
     key: { accountId: 1, arrivedAt: -1 },
     why: 'admin search and query_sm listings per account, newest first',

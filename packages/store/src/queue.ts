@@ -51,6 +51,8 @@ export type QueueInput = {
   scheduledAt?: Date;
   segment?: SegmentInfo;
   kind?: SmsKind;
+  /** The id the ESME was given when it is another record's (the later destinations of a submit_multi). */
+  submitId?: string;
 };
 
 /** SMPP 3.4 §5.2.17: registered_delivery bits 0-1 select the receipt. */
@@ -118,6 +120,7 @@ export function buildRecord(ctx: StoreContext, id: string, input: QueueInput): S
   };
   if (input.route !== undefined) record.route = input.route;
   if (input.segment !== undefined) record.segment = input.segment;
+  if (input.submitId !== undefined) record.submitId = input.submitId;
   return record;
 }
 

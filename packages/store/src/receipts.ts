@@ -1,7 +1,7 @@
 import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { StoreContext } from './context.ts';
 import type { NewEvent } from './events.ts';
-import { EventType, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
+import { EventType, type ReceiptOf, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
 
 /** A receipt's id is its message's id plus this suffix: the same final transition always maps to the same receipt. */
 export const RECEIPT_ID_SUFFIX = '.r';
@@ -23,6 +23,20 @@ export function receiptLockKey(accountId: string, messageId: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < messageId.length; i += 1) h = Math.imul(h ^ messageId.charCodeAt(i), 0x01000193) >>> 0;
   return `receipt:${accountId}:${h % RECEIPT_LANES}`;
+}
+
+/** Enough of the original user data for 20 characters of any alphabet after a UDH of up to 140 octets. */
+const RECEIPT_HEAD_OCTETS = 200;
+
+function receiptContent(p: SmsRecord['payload']): NonNullable<ReceiptOf['content']> {
+  // A long message travels whole in message_payload (SMPP 3.4 §5.3.2.32) with an empty short_message.
+  const payloadTlv = p.shortMessage.length() === 0 ? p.tlvs.find((t) => t.tag === 0x0424) : undefined;
+  const bytes = (payloadTlv?.value ?? p.shortMessage).buffer;
+  return {
+    dataCoding: p.dataCoding,
+    esmClass: p.esmClass,
+    head: new Binary(Buffer.from(bytes.subarray(0, RECEIPT_HEAD_OCTETS))),
+  };
 }
 
 export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): SmsRecord {
@@ -57,7 +71,8 @@ export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): 
     accountId: message.accountId,
     history: [],
     receiptOf: {
-      messageId: message._id,
+      messageId: message.submitId ?? message._id,
+      content: receiptContent(p),
       state: message.state,
       ...(message.lastError !== undefined ? { error: message.lastError } : {}),
       submittedAt: message.arrivedAt,

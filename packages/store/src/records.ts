@@ -82,12 +82,19 @@ export type HistoryEntry = {
 export type SegmentInfo = { ref: number; total: number; seq: number };
 
 export type ReceiptOf = {
+  /** The id the submitting ESME was given: the message's `submitId` when it has one, else its `_id`. */
   messageId: string;
   state: SmsState;
   error?: string;
   submittedAt: Date;
   doneAt: Date;
   attempts: number;
+  /**
+   * The start of the original user data, so the receipt's `text:` field can show the first 20
+   * characters (Appendix B): data_coding and esm_class say how to read it (a UDH when esm_class has
+   * 0x40). Absent on receipts queued before schema version 2 had it.
+   */
+  content?: { dataCoding: number; esmClass: number; head: Binary };
 };
 
 export type SmsKind = 'message' | 'receipt';
@@ -118,6 +125,12 @@ export type SmsRecord = {
   route?: string;
   accountId: string;
   segment?: SegmentInfo;
+  /**
+   * The id the submitting ESME was given, where it differs from `_id`: every destination of one
+   * submit_multi shares the first destination's id (its submit_multi_resp has room for one), so
+   * query_sm, cancel_sm and receipts speak of the id the ESME knows.
+   */
+  submitId?: string;
   /** Bounded: the newest `historyLimit` entries. */
   history: HistoryEntry[];
   lastError?: string;
