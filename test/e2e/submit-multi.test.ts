@@ -71,12 +71,9 @@ describe('submit_multi from node-smpp', () => {
     multi = { respId: resp.message_id!, receiptIds: receipts.map((r) => r.receiptedMessageId!) };
   });
 
-  // KNOWN PRODUCT BUG (reported by the e2e helper): submit_multi_resp carries one message_id
-  // (§4.5.2), the id the ESME keeps, but each destination is stored as its own record with its own
-  // id, and receipts carry the record's id; the receipt for the second destination names an id the
-  // ESME never saw and cannot match. `it.fails` keeps the suite green while the bug stands and turns
-  // red once it is fixed: then drop `.fails`.
-  it.fails('sends the receipt of every destination with the id the submit_multi_resp gave', () => {
+  // submit_multi_resp carries one message_id (§4.5.2), the id the ESME keeps: every destination's
+  // receipt must carry it, not the id of the record the SMSC keeps per destination.
+  it('sends the receipt of every destination with the id the submit_multi_resp gave', () => {
     expect(multi).toBeDefined();
     expect(multi!.receiptIds).toEqual([multi!.respId, multi!.respId]);
   });

@@ -1,7 +1,8 @@
 /**
  * cancel_sm (SMPP 3.4 §4.9): by message_id, or (message_id empty) every queued message of this
  * account from source_addr to destination_addr (and service_type when given). Only messages not yet
- * claimed for delivery can be cancelled; others get ESME_RCANCELFAIL.
+ * claimed for delivery can be cancelled; others get ESME_RCANCELFAIL. The id of a submit_multi names
+ * all its destinations; a destination_addr with it cancels that destination's only.
  */
 import { CommandStatus, type PduOf } from '@smsc/smpp';
 import { SmsState } from '@smsc/store';
@@ -23,9 +24,20 @@ export async function handleCancelSm(
     if (!isMessageId(pdu.messageId)) return refuse(S.ESME_RINVMSGID);
     const message = await ownedMessage(ctx, conn, pdu.messageId);
     if (!message) return refuse(S.ESME_RCANCELFAIL);
-    const result = await ctx.store.cancel(message._id, by);
-    conn.log.info({ messageId: message._id, applied: result.applied }, 'cancel_sm');
-    return result.applied ? { commandStatus: 0 } : refuse(S.ESME_RCANCELFAIL);
+    const group = [
+      message,
+      ...(await ctx.store.find(
+        { submitId: message._id, accountId: message.accountId, state: SmsState.queued },
+        { limit: MAX_CANCEL },
+      )),
+    ].filter((m) => pdu.destinationAddr === '' || m.payload.destination.addr === pdu.destinationAddr);
+    let cancelled = 0;
+    for (const m of group) {
+      const result = await ctx.store.cancel(m._id, by);
+      conn.log.info({ messageId: m._id, applied: result.applied }, 'cancel_sm');
+      if (result.applied) cancelled += 1;
+    }
+    return cancelled > 0 ? { commandStatus: 0 } : refuse(S.ESME_RCANCELFAIL);
   }
   if (pdu.sourceAddr === '' || pdu.destinationAddr === '') return refuse(S.ESME_RCANCELFAIL);
   const filter: Record<string, unknown> = {

@@ -1,6 +1,8 @@
 /**
- * submit_multi (SMPP 3.4 §4.5): one record per destination, written together; destinations that
- * fail are listed in the resp's unsuccess_sme with their own status (§4.5.2).
+ * submit_multi (SMPP 3.4 §4.5): one record per destination; destinations that fail are listed in
+ * the resp's unsuccess_sme with their own status (§4.5.2). The resp has room for one message_id, so
+ * the first stored destination's id names them all: the others are written after it with that id as
+ * their `submitId`, which their receipts carry and query_sm / cancel_sm find them by.
  */
 import { CommandStatus, type PduOf, type UnsuccessSme } from '@smsc/smpp';
 import type { QueueInput } from '@smsc/store';
@@ -47,21 +49,28 @@ export async function handleSubmitMulti(
   }
   if (inputs.length === 0) return refuse(unsuccess[0]?.errorStatusCode ?? S.ESME_RSUBMITFAIL);
   if (!takeThroughput(ctx, conn, inputs.length)) return refuse(S.ESME_RTHROTTLED);
-  const results = await ctx.writer.submit(inputs.map((i) => i.input));
-  const ids: string[] = [];
-  for (const [i, result] of results.entries()) {
-    const answer = answerFor(conn, result);
-    const d = inputs[i]!;
-    if ('messageId' in answer) ids.push(answer.messageId);
-    else
-      unsuccess.push({
-        destAddrTon: d.ton,
-        destAddrNpi: d.npi,
-        destinationAddr: d.addr,
-        errorStatusCode: answer.status,
-      });
+  let submitId: string | undefined;
+  let rest = inputs;
+  // Until one destination is stored there is no id to share: write them one at a time until then.
+  while (submitId === undefined && rest.length > 0) {
+    const [head, ...tail] = rest;
+    rest = tail;
+    const [result] = await ctx.writer.submit([head!.input]);
+    const answer = answerFor(conn, result!);
+    if ('messageId' in answer) submitId = answer.messageId;
+    else unsuccess.push(unsuccessful(head!, answer.status));
   }
-  if (ids.length === 0) return refuse(S.ESME_RSYSERR);
-  // The resp has room for one id: the first destination's; each record keeps its own.
-  return { commandStatus: 0, messageId: ids[0], unsuccessSmes: unsuccess };
+  if (submitId === undefined) return refuse(S.ESME_RSYSERR);
+  if (rest.length > 0) {
+    const results = await ctx.writer.submit(rest.map((i) => ({ ...i.input, submitId })));
+    for (const [i, result] of results.entries()) {
+      const answer = answerFor(conn, result);
+      if (!('messageId' in answer)) unsuccess.push(unsuccessful(rest[i]!, answer.status));
+    }
+  }
+  return { commandStatus: 0, messageId: submitId, unsuccessSmes: unsuccess };
+}
+
+function unsuccessful(d: { ton: number; npi: number; addr: string }, status: number): UnsuccessSme {
+  return { destAddrTon: d.ton, destAddrNpi: d.npi, destinationAddr: d.addr, errorStatusCode: status };
 }
