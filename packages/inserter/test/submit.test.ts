@@ -129,6 +129,40 @@ describe('storing messages', () => {
     const stored = await fixture.store.find({ 'payload.command': 'submit_multi' });
     expect(stored.map((m) => m.destMsisdn).sort()).toEqual(['46700000001', '46700000002']);
     expect(stored.map((m) => m._id)).toContain(resp.messageId);
+    // One id names the submit_multi: the later destination carries it as submitId.
+    const later = stored.find((m) => m._id !== resp.messageId);
+    expect(later?.submitId).toBe(resp.messageId);
+  });
+
+  it('cancels every destination of a submit_multi by the id its resp carried', async () => {
+    const resp = await acme.request({
+      command: 'submit_multi',
+      ...SOURCE,
+      scheduleDeliveryTime: '000001000000000R',
+      destAddresses: [
+        { destFlag: 1, destAddrTon: 1, destAddrNpi: 1, destinationAddr: '46700000011' },
+        { destFlag: 1, destAddrTon: 1, destAddrNpi: 1, destinationAddr: '46700000012' },
+        { destFlag: 1, destAddrTon: 1, destAddrNpi: 1, destinationAddr: '46700000013' },
+      ],
+      shortMessage: Buffer.from('cancel us'),
+    });
+    expect(resp.commandStatus).toBe(S.ESME_ROK);
+    const one = await acme.request({
+      command: 'cancel_sm',
+      messageId: resp.messageId,
+      ...SOURCE,
+      destAddrTon: 1,
+      destAddrNpi: 1,
+      destinationAddr: '46700000013',
+    });
+    expect(one.commandStatus).toBe(S.ESME_ROK);
+    const rest = await acme.request({ command: 'cancel_sm', messageId: resp.messageId, ...SOURCE });
+    expect(rest.commandStatus).toBe(S.ESME_ROK);
+    const stored = await fixture.store.find({
+      'payload.shortMessage': { $exists: true },
+      destMsisdn: /^467000000(11|12|13)$/,
+    });
+    expect(stored.map((m) => m.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
   it('answers query_sm from the store, only for the same account', async () => {
