@@ -69,6 +69,42 @@ describe('retries, backoff and expiry (hand-moved clock)', () => {
     await t.worker.close();
   });
 
+  it('keeps a destination in order across a retry: later messages wait for the one that failed', async () => {
+    // The first attempt of "old" fails (1 s backoff); "new" arrives for the same number meanwhile.
+    const t = await setup([], 'order');
+    const answers = new Map<string, DeliveryResult[]>();
+    t.outlet.deliver = async (_d, messages) => {
+      t.outlet.calls.push([...messages]);
+      return messages.map((m) => answers.get(m._id)?.shift() ?? { status: 'delivered' });
+    };
+    const old = await t.store.queue(message('200'));
+    answers.set(old._id, [{ status: 'temporary', error: 'absent subscriber' }]);
+    await t.step(0);
+    t.clock.advance(10);
+    const later = await t.store.queue(message('200'));
+    await t.step(0);
+    await t.step(500);
+    // Nothing overtook the message waiting for its retry, and nobody spun on the destination.
+    expect(t.outlet.calls.flat().map((m) => m._id)).toEqual([old._id]);
+    expect((await t.store.get(later._id))?.state).toBe(SmsState.queued);
+    await t.step(500);
+    expect(t.outlet.calls.flat().map((m) => m._id)).toEqual([old._id, old._id, later._id]);
+    expect((await t.store.get(later._id))?.state).toBe(SmsState.delivered);
+    await t.worker.close();
+  });
+
+  it('does not hold a destination for a message scheduled later that was never tried', async () => {
+    const t = await setup([{ status: 'delivered' }], 'scheduled');
+    const clockNow = t.clock.now().getTime();
+    const scheduled = await t.store.queue(message('201', { scheduledAt: new Date(clockNow + 60_000) }));
+    t.clock.advance(10);
+    const now = await t.store.queue(message('201'));
+    await t.step(0);
+    expect(t.outlet.calls.flat().map((m) => m._id)).toEqual([now._id]);
+    expect((await t.store.get(scheduled._id))?.state).toBe(SmsState.queued);
+    await t.worker.close();
+  });
+
   it('does not count throttling as an attempt and uses the outlet retryAfter or the throttle delay', async () => {
     const t = await setup(
       [

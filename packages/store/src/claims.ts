@@ -135,11 +135,17 @@ export type ClaimMoreResult = {
 
 function activeForHolder(now: Date): Filter<SmsRecord> {
   // We hold the destination, so any `delivering` message of it belongs to a worker that lost the
-  // destination race (it will try to release it) or whose lease ran out: we take it over.
+  // destination race (it will try to release it) or whose lease ran out: we take it over. A queued
+  // message that was tried before and waits for its retry is read too: it holds its place in the
+  // destination's order (see claimMore). One scheduled for later and never tried does not.
   return {
     state: { $in: [SmsState.queued, SmsState.delivering] },
-    $or: [{ state: SmsState.delivering }, { nextAttemptAt: { $lte: now } }],
-  };
+    $or: [
+      { state: SmsState.delivering },
+      { nextAttemptAt: { $lte: now } },
+      { 'history.0': { $exists: true } },
+    ],
+  } as Filter<SmsRecord>;
 }
 
 /**
@@ -160,13 +166,25 @@ export async function claimMore(
     ...activeForHolder(now),
   };
   const candidates = await ctx.cols.sms.find(base, { sort: DESTINATION_ORDER, limit: MAX_BATCH }).toArray();
-  const others = candidates.filter((m) => m._id !== first._id);
+  // Order per destination holds across retries: nothing behind a message waiting for its retry goes
+  // out before it. Those behind it (`first` included) wait until it is due again. Receipts share
+  // lanes, not a subscriber, and have no order to keep.
+  const blocker = candidates.find(
+    (m) => m.kind !== 'receipt' && m.state === SmsState.queued && m.nextAttemptAt > now,
+  );
+  const usable = blocker ? candidates.slice(0, candidates.indexOf(blocker)) : candidates;
+  const others = usable.filter((m) => m._id !== first._id);
   // `first` may be missing because older messages fill the batch (release it), or because a holder
   // before us took it over while we raced for the destination (then it is not ours to deliver).
-  const firstHeld = candidates.find((m) => m._id === first._id)?.lock?.token === opts.token;
-  const releasedFirst = !firstHeld && candidates.length === MAX_BATCH;
-  if (releasedFirst) await releaseOne(ctx, first, opts.token, opts.owner);
-  const keepFirst = firstHeld;
+  const found = candidates.find((m) => m._id === first._id);
+  const firstHeld = found !== undefined && found.lock?.token === opts.token;
+  const keepFirst = firstHeld && usable.includes(found);
+  let releasedFirst = false;
+  // Ours but not to go now: behind a message waiting for its retry (due again with it), or beyond a
+  // full batch of older ones (due at once, in its place).
+  if (!keepFirst && (firstHeld || (!found && candidates.length === MAX_BATCH))) {
+    releasedFirst = await releaseOne(ctx, first, opts.token, opts.owner, blocker?.nextAttemptAt);
+  }
   const want = keepFirst ? others.slice(0, MAX_BATCH - 1) : others;
   if (want.length === 0) return { batch: keepFirst ? [first] : [], releasedFirst };
 
@@ -205,6 +223,8 @@ async function releaseOne(
   message: SmsRecord,
   token: string,
   owner: string,
+  /** Due again at this time; default its arrival, i.e. at once and in its old place. */
+  dueAt?: Date,
 ): Promise<boolean> {
   const now = ctx.now();
   const r = await ctx.cols.sms.updateOne(
@@ -215,7 +235,7 @@ async function releaseOne(
       $set: {
         state: SmsState.queued,
         lock: null,
-        nextAttemptAt: message.arrivedAt,
+        nextAttemptAt: dueAt ?? message.arrivedAt,
         updatedAt: now,
         writeId: token,
       },
