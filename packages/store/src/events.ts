@@ -15,8 +15,11 @@ export type NewEvent = Omit<SmsEvent, '_id'>;
 export async function appendEvents(ctx: StoreContext, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   try {
-    if (events.length === 1) await ctx.cols.events.insertOne(events[0] as SmsEvent);
-    else await ctx.cols.events.insertMany(events as SmsEvent[], { ordered: false });
+    // The server makes the ids (see tailEvents): they then follow insertion order across processes.
+    if (events.length === 1)
+      await ctx.cols.events.insertOne(events[0] as SmsEvent, { forceServerObjectId: true });
+    else
+      await ctx.cols.events.insertMany(events as SmsEvent[], { ordered: false, forceServerObjectId: true });
     for (const e of events) ctx.metrics.inc('smsc_events_written_total', { type: e.type });
   } catch (error) {
     ctx.metrics.inc('smsc_events_write_failed_total', undefined, events.length);
@@ -52,9 +55,15 @@ async function newestId(ctx: StoreContext): Promise<ObjectId | null> {
  * Handles what a real server does: a tailable cursor on an empty capped collection dies at once
  * (re-open after a pause), CappedPositionLost (136) when the reader fell behind (re-open from the
  * newest and yield a `gap`, so the caller rescans instead of trusting the feed), and network errors
- * (pause, re-open, `gap`). Every open yields a `gap`, also because ObjectIds from several processes
- * are not strictly ordered and a `$gt` resume may skip one. awaitData with maxAwaitTimeMS: the server
- * holds each getMore, so an idle reader costs one command per maxAwaitTimeMS and no CPU.
+ * (pause, re-open from the newest, `gap`). Every open yields a `gap`.
+ *
+ * A cursor filters on `_id > last` for as long as it lives, so an event whose id sorts lower is
+ * never seen by it: ids must grow in insertion order. Ids made by each process's driver do not
+ * (another process may make a lower one in the same second), so events get server-made ids
+ * (appendEvents, migrate). A restarted server or a new primary makes ids that may sort below the
+ * old ones: after any error the next open starts from the newest entry, not from `last`.
+ * awaitData with maxAwaitTimeMS: the server holds each getMore, so an idle reader costs one command
+ * per maxAwaitTimeMS and no CPU.
  */
 export async function* tailEvents(
   ctx: StoreContext,
@@ -115,7 +124,9 @@ export async function* tailEvents(
       }
       if (!isTransientStoreError(error)) logger.error({ err: error }, 'events: tailing failed');
       else logger.warn({ err: error }, 'events: tailing interrupted');
-      // The re-open after the pause yields the gap.
+      // The re-open after the pause starts from the newest entry (the server may be another one)
+      // and yields the gap.
+      opened = false;
       await pause();
     } finally {
       await cursor.close().catch(() => undefined);

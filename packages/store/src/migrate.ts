@@ -54,7 +54,9 @@ export async function migrate(db: Db, options: MigrateOptions = {}): Promise<Mig
   // Real MongoDB kills a tailable cursor on an empty capped collection at once (SERVER-13955);
   // a sentinel keeps it never empty (eviction only happens on insert, so it stays non-empty).
   if ((await cols.events.findOne({}, { projection: { _id: 1 } })) === null) {
-    await cols.events.insertOne({ type: EventType.sentinel, at: now() } as never);
+    await cols.events.insertOne({ type: EventType.sentinel, at: now() } as never, {
+      forceServerObjectId: true,
+    });
   }
 
   if (!recorded) {
