@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { bindNodeSmpp, type NsEsme, type NsPdu, nodeSmppCoders, nsCall } from './support/node-smpp.ts';
-import { ACCOUNTS, LONG_TEXT, ROUTES, SOURCE, waitUntil } from './support/scenario.ts';
-import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { bindNodeSmpp, type NsPdu, nodeSmppCoders, nsCall } from './support/node-smpp.ts';
+import { LONG_TEXT, SOURCE, waitUntil } from './support/scenario.ts';
+import { useSmscAll } from './support/smsc-all.ts';
 
 /** node-smpp decodes message_payload like short_message: `{ message }` in the PDU's data_coding. */
 const payloadText = (p: NsPdu) => String(p.message_payload?.message ?? '');
@@ -9,29 +9,13 @@ const payloadText = (p: NsPdu) => String(p.message_payload?.message ?? '');
 // The two other ways SMPP carries a long message (§5.3.2.32 message_payload, §5.3.2.22-24 SAR
 // TLVs), encoded by node-smpp, through `smsc all`: the sink gets them as sent, in order.
 describe('long messages in message_payload and with SAR TLVs, from node-smpp', () => {
-  let smsc: SmscProcess;
-  const esmes: NsEsme[] = [];
-  beforeAll(async () => {
-    smsc = await startSmscProcess({
-      role: 'all',
-      config: {
-        smpp: { enquireLinkIntervalMs: 0 },
-        accounts: ACCOUNTS,
-        routes: ROUTES,
-        shutdown: { drainMs: 1000 },
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(esmes.map((e) => e.close()));
-    await killAllSmscProcesses();
-  });
+  const all = useSmscAll();
 
   it('delivers a 400-character message_payload whole, and three SAR-tagged segments in order with their TLVs, each with its receipt', async () => {
-    onTestFailed(() => console.error(smsc.logs()));
-    const sink = await bindNodeSmpp(smsc.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
-    const acme = await bindNodeSmpp(smsc.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
-    esmes.push(sink, acme);
+    onTestFailed(() => console.error(all.smsc.logs()));
+    const sink = await bindNodeSmpp(all.smsc.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
+    const acme = await bindNodeSmpp(all.smsc.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
+    all.esmes.push(sink, acme);
     const base = {
       source_addr_ton: 1,
       source_addr_npi: 1,

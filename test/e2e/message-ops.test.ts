@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
-import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
-import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+import { receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
+import { useSmscAll } from './support/smsc-all.ts';
 
 // SMPP 3.4 §5.1.3 and §5.2.28.
 const ESME_RCANCELFAIL = 0x11;
@@ -13,29 +13,13 @@ const DELETED = 4;
 // query_sm, replace_sm and cancel_sm (§4.8-4.10) from node-smpp on messages that wait for the sink
 // to bind, through `smsc all`.
 describe('query_sm, replace_sm and cancel_sm from node-smpp', () => {
-  let smsc: SmscProcess;
-  const esmes: NsEsme[] = [];
-  beforeAll(async () => {
-    smsc = await startSmscProcess({
-      role: 'all',
-      config: {
-        smpp: { enquireLinkIntervalMs: 0 },
-        accounts: ACCOUNTS,
-        routes: ROUTES,
-        shutdown: { drainMs: 1000 },
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(esmes.map((e) => e.close()));
-    await killAllSmscProcesses();
-  });
+  const all = useSmscAll();
 
   it('queries, replaces and cancels waiting messages: the sink gets only the replaced text, acme the receipt of the delivered one', async () => {
-    onTestFailed(() => console.error(smsc.logs()));
-    const port = smsc.smpp!.port;
+    onTestFailed(() => console.error(all.smsc.logs()));
+    const port = all.smsc.smpp!.port;
     const acme = await bindNodeSmpp(port, 'bind_transceiver', 'acme', 'acme-pw');
-    esmes.push(acme);
+    all.esmes.push(acme);
     const source = { source_addr_ton: 1, source_addr_npi: 1, source_addr: SOURCE };
     const submit = async (to: string, text: string) => {
       const resp = await nsCall(acme.session, 'submit_sm', {
@@ -61,7 +45,7 @@ describe('query_sm, replace_sm and cancel_sm from node-smpp', () => {
 
     // Another account cannot see acme's message.
     const other = await bindNodeSmpp(port, 'bind_transmitter', 'sink', 'sink-pw');
-    esmes.push(other);
+    all.esmes.push(other);
     expect((await query(other, toCancel)).command_status).toBe(ESME_RQUERYFAIL);
 
     const replaced = await nsCall(acme.session, 'replace_sm', {
@@ -77,7 +61,7 @@ describe('query_sm, replace_sm and cancel_sm from node-smpp', () => {
     expect((await cancel(toCancel)).command_status).toBe(ESME_RCANCELFAIL);
 
     const sink = await bindNodeSmpp(port, 'bind_receiver', 'sink', 'sink-pw');
-    esmes.push(sink);
+    all.esmes.push(sink);
     await waitUntil(
       () => sink.delivered.length >= 1 && acme.delivered.length >= 1,
       10_000,

@@ -1,36 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
-import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
-import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { bindNodeSmpp, nsCall } from './support/node-smpp.ts';
+import { receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
+import { useSmscAll } from './support/smsc-all.ts';
 
 const ESME_RINVDSTADR = 0x0b;
 
 // submit_multi (SMPP 3.4 §4.5) encoded by node-smpp, through `smsc all`.
 describe('submit_multi from node-smpp', () => {
-  let smsc: SmscProcess;
-  const esmes: NsEsme[] = [];
+  const all = useSmscAll();
   let multi: { respId: string; receiptIds: string[] } | undefined;
-  beforeAll(async () => {
-    smsc = await startSmscProcess({
-      role: 'all',
-      config: {
-        smpp: { enquireLinkIntervalMs: 0 },
-        accounts: ACCOUNTS,
-        routes: ROUTES,
-        shutdown: { drainMs: 1000 },
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(esmes.map((e) => e.close()));
-    await killAllSmscProcesses();
-  });
 
   it('delivers to each routable destination, lists the unroutable one in unsuccess_sme, and sends one receipt per destination', async () => {
-    onTestFailed(() => console.error(smsc.logs()));
-    const sink = await bindNodeSmpp(smsc.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
-    const acme = await bindNodeSmpp(smsc.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
-    esmes.push(sink, acme);
+    onTestFailed(() => console.error(all.smsc.logs()));
+    const sink = await bindNodeSmpp(all.smsc.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
+    const acme = await bindNodeSmpp(all.smsc.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
+    all.esmes.push(sink, acme);
     const dest = (addr: string) => ({ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: addr });
     const resp = await nsCall(acme.session, 'submit_multi', {
       source_addr_ton: 1,
