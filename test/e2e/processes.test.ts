@@ -3,17 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { type NetSmppRun, netSmppInstalled } from './support/net-smpp.ts';
 import { runNetSmppScenario } from './support/net-smpp-scenario.ts';
 import { bindNodeSmpp, type NsEsme, nsCall } from './support/node-smpp.ts';
-import {
-  ACCOUNTS,
-  DESTINATION,
-  expectDeliveredIntactInOrder,
-  expectReceiptsMatch,
-  ROUTES,
-  receivedFromNodeSmpp,
-  SOURCE,
-  scenarioParts,
-  waitUntil,
-} from './support/scenario.ts';
+import { runNodeSmppScenario } from './support/node-smpp-scenario.ts';
+import { ACCOUNTS, ROUTES, receivedFromNodeSmpp, SOURCE, waitUntil } from './support/scenario.ts';
 import { killAllSmscProcesses, type SmscProcess, startSmscProcess } from './support/smsc-process.ts';
 
 // The scaled-out shape: two inserters, two delivery processes and one cleanup, each its own OS
@@ -66,40 +57,7 @@ describe('separate smsc processes on one MongoDB', () => {
     it('node-smpp: routes the messages to the sink on the other inserter intact and in order, and the receipts back to acme', async () => {
       dumpLogsOnFailure();
       expect(a.smpp!.port).not.toBe(b.smpp!.port);
-      const sink = await bindNodeSmpp(b.smpp!.port, 'bind_receiver', 'sink', 'sink-pw');
-      esmes.push(sink);
-      const acme = await bindNodeSmpp(a.smpp!.port, 'bind_transceiver', 'acme', 'acme-pw');
-      esmes.push(acme);
-
-      const parts = scenarioParts(0x99);
-      const ids: string[] = [];
-      for (const part of parts) {
-        const resp = await nsCall(acme.session, 'submit_sm', {
-          source_addr_ton: 1,
-          source_addr_npi: 1,
-          source_addr: SOURCE,
-          dest_addr_ton: 1,
-          dest_addr_npi: 1,
-          destination_addr: DESTINATION,
-          esm_class: part.esmClass,
-          data_coding: part.dataCoding,
-          registered_delivery: 1,
-          short_message: part.shortMessage,
-        });
-        expect(resp.command_status, part.label).toBe(0);
-        ids.push(resp.message_id ?? '');
-      }
-
-      await waitUntil(
-        () => sink.delivered.length >= parts.length && acme.delivered.length >= parts.length,
-        15_000,
-        () => `sink got ${sink.delivered.length}, acme got ${acme.delivered.length} of ${parts.length}`,
-      );
-      await new Promise((r) => setTimeout(r, 300));
-      expectDeliveredIntactInOrder(sink.delivered.map(receivedFromNodeSmpp), parts);
-      expectReceiptsMatch(acme.delivered.map(receivedFromNodeSmpp), ids);
-      await acme.close();
-      await sink.close();
+      await runNodeSmppScenario({ acmePort: a.smpp!.port, sinkPort: b.smpp!.port, reference: 0x99, esmes });
     }, 60_000);
 
     // Needs `apt-get install -y libnet-smpp-perl` (installed by .ci/run); skipped without it.
