@@ -1,8 +1,9 @@
 import { applyDirectoryConfig, Directory, validateDirectoryConfig } from '@smsc/directory';
 import { type BindCommand, connectSmpp, type SmppSession } from '@smsc/smpp';
 import { createStore, type Store } from '@smsc/store';
-import type { TestMongo } from '@smsc/test-mongo';
+import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import type { Db } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 import { Inserter, type InserterOptions } from '../src/index.ts';
 
 // A low scrypt cost: the tests are about SMPP statuses, not about hashing speed.
@@ -82,4 +83,27 @@ export function gate(): { wait: () => Promise<void>; open: () => void } {
     release = resolve;
   });
   return { wait: () => opened, open: () => release() };
+}
+
+export type AcmeSuite = { mongo: TestMongo; fixture: Fixture; inserter: Inserter; acme: SmppSession };
+
+/**
+ * A suite's inserter on the harness MongoDB with the test directory and `acme` bound as a
+ * transceiver; set in beforeAll, closed in afterAll.
+ */
+export function useInserterWithAcme(): AcmeSuite {
+  const suite = {} as AcmeSuite;
+  beforeAll(async () => {
+    suite.mongo = await useTestMongo();
+    suite.fixture = await setUpDirectory(suite.mongo);
+    suite.inserter = await startInserter(suite.fixture);
+    suite.acme = await bindAs(suite.inserter, 'acme', 'bind_transceiver');
+  });
+  afterAll(async () => {
+    await suite.acme.close();
+    await suite.inserter.close();
+    suite.fixture.directory.close();
+    await suite.mongo.close();
+  });
+  return suite;
 }

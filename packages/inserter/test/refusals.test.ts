@@ -1,8 +1,6 @@
-import { CommandStatus, type PduInput, type SmppSession } from '@smsc/smpp';
-import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Inserter } from '../src/index.ts';
-import { bindAs, type Fixture, setUpDirectory, startInserter } from './helpers.ts';
+import { CommandStatus, type PduInput } from '@smsc/smpp';
+import { describe, expect, it } from 'vitest';
+import { useInserterWithAcme } from './helpers.ts';
 import { rawClient } from './raw-client.ts';
 
 const S = CommandStatus;
@@ -18,25 +16,10 @@ const GOOD = {
 } as const satisfies PduInput<'submit_sm'>;
 
 describe('refused requests', () => {
-  let mongo: TestMongo;
-  let fixture: Fixture;
-  let inserter: Inserter;
-  let acme: SmppSession;
-  beforeAll(async () => {
-    mongo = await useTestMongo();
-    fixture = await setUpDirectory(mongo);
-    inserter = await startInserter(fixture);
-    acme = await bindAs(inserter, 'acme', 'bind_transceiver');
-  });
-  afterAll(async () => {
-    await acme.close();
-    await inserter.close();
-    fixture.directory.close();
-    await mongo.close();
-  });
+  const suite = useInserterWithAcme();
 
   async function statusOf(changes: Partial<PduInput<'submit_sm'>>): Promise<number> {
-    const resp = await acme.request({ ...GOOD, ...changes });
+    const resp = await suite.acme.request({ ...GOOD, ...changes });
     if (resp.commandStatus !== 0) expect(resp.messageId).toBe('');
     return resp.commandStatus;
   }
@@ -86,21 +69,21 @@ describe('refused requests', () => {
   });
 
   it('caps a validity beyond the maximum instead of refusing it', async () => {
-    const resp = await acme.request({ ...GOOD, validityPeriod: '990000000000000R' });
+    const resp = await suite.acme.request({ ...GOOD, validityPeriod: '990000000000000R' });
     expect(resp.commandStatus).toBe(S.ESME_ROK);
-    const stored = await fixture.store.get(resp.messageId);
+    const stored = await suite.fixture.store.get(resp.messageId);
     const ms = (stored?.expiresAt.getTime() ?? 0) - (stored?.arrivedAt.getTime() ?? 0);
-    expect(ms).toBeLessThanOrEqual(inserter.config.maxValidityMs);
+    expect(ms).toBeLessThanOrEqual(suite.inserter.config.maxValidityMs);
   });
 
   it('refuses a destination without a route with ESME_RINVDSTADR and stores nothing', async () => {
-    const before = await fixture.store.collections.sms.countDocuments({});
+    const before = await suite.fixture.store.collections.sms.countDocuments({});
     expect(await statusOf({ destinationAddr: '4915212345678' })).toBe(S.ESME_RINVDSTADR);
-    expect(await fixture.store.collections.sms.countDocuments({})).toBe(before);
+    expect(await suite.fixture.store.collections.sms.countDocuments({})).toBe(before);
   });
 
   it('answers a submit on a receiver bind with ESME_RINVBNDSTS', async () => {
-    const raw = await rawClient(inserter.port);
+    const raw = await rawClient(suite.inserter.port);
     try {
       raw.send({
         command: 'bind_receiver',
@@ -122,7 +105,7 @@ describe('refused requests', () => {
   });
 
   it('answers a submit before bind with ESME_RINVBNDSTS', async () => {
-    const raw = await rawClient(inserter.port);
+    const raw = await rawClient(suite.inserter.port);
     try {
       raw.send({ ...GOOD, sequenceNumber: 5 });
       expect(await raw.next()).toMatchObject({
@@ -136,7 +119,7 @@ describe('refused requests', () => {
   });
 
   it('answers an unknown command_id with generic_nack ESME_RINVCMDID and a bad length with ESME_RINVCMDLEN', async () => {
-    const raw = await rawClient(inserter.port);
+    const raw = await rawClient(suite.inserter.port);
     try {
       const unknown = Buffer.alloc(16);
       unknown.writeUInt32BE(16, 0);
@@ -157,7 +140,7 @@ describe('refused requests', () => {
   });
 
   it('answers a truncated submit_sm body with the status of the bad field', async () => {
-    const raw = await rawClient(inserter.port);
+    const raw = await rawClient(suite.inserter.port);
     try {
       raw.send({
         command: 'bind_transmitter',
