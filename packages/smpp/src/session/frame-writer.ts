@@ -2,6 +2,9 @@
  * Writes frames to the stream respecting `write()`'s return value: once it says stop, the session
  * is told (it then stops reading and holds new requests) until 'drain', and a peer that does not
  * read within the drain timeout is given up on rather than buffered for without bound.
+ *
+ * Frames written in the same tick go out as one `write()`: each write on a socket is a syscall,
+ * and a busy session answers many PDUs per tick (one TCP read holds many requests).
  */
 import type { Duplex } from 'node:stream';
 
@@ -20,6 +23,14 @@ export class FrameWriter {
   private readonly handlers: FrameWriterHandlers;
   private drainTimer: NodeJS.Timeout | undefined;
   private isBlocked = false;
+  /** Frames of this tick not yet handed to the stream. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private readonly flushAtTickEnd = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   constructor(stream: Duplex, drainTimeoutMs: number, handlers: FrameWriterHandlers) {
     this.stream = stream;
@@ -33,19 +44,47 @@ export class FrameWriter {
     return this.isBlocked;
   }
 
-  /** Writes one frame; silently drops it when the stream can no longer be written. */
+  /**
+   * Queues one frame for the end of this tick; silently drops it when the stream can no longer be
+   * written. `blocked` is up to date on return, as if the frame had been written at once.
+   */
   write(frame: Buffer): void {
     const stream = this.stream;
     if (stream.writableEnded || stream.destroyed) return;
-    if (stream.write(frame) || this.isBlocked) return;
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    // The caller decides from `blocked` whether to produce more in this same tick, so the write
+    // that fills the stream happens now; its own false return (hence a later 'drain') drives the
+    // block, never a guess of ours. Once blocked, gathering until the tick ends is safe.
+    if (!this.isBlocked && stream.writableLength + this.pendingBytes >= stream.writableHighWaterMark) {
+      this.flush();
+      return;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flushAtTickEnd);
+    }
+  }
+
+  /** Hands queued frames to the stream and stops the drain timer; the session calls it before it ends the stream. */
+  stop(): void {
+    this.flush();
+    clearTimeout(this.drainTimer);
+  }
+
+  private flush(): void {
+    const count = this.pending.length;
+    if (count === 0) return;
+    const batch = count === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    const stream = this.stream;
+    if (stream.writableEnded || stream.destroyed) return;
+    if (stream.write(batch) || this.isBlocked) return;
     this.isBlocked = true;
     this.drainTimer = setTimeout(() => this.handlers.onDrainTimeout(), this.drainTimeoutMs);
     this.drainTimer.unref();
     this.handlers.onBlocked();
-  }
-
-  stop(): void {
-    clearTimeout(this.drainTimer);
   }
 
   private onDrain(): void {
