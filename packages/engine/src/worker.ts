@@ -34,8 +34,12 @@ export type WorkerOptions = {
   id?: string;
   /** Batches in flight at once (each for a different destination). Default 4. */
   concurrency?: number;
-  /** Claims run in parallel at most (never more than concurrency). Default min(concurrency, 4). */
-  claimers?: number;
+  /**
+   * With batches in flight, wait until this many slots are free before the next claim round, so
+   * that the round's fixed number of commands serves several batches. A worker with nothing in
+   * flight claims at once. Default a quarter of concurrency (rounded up).
+   */
+  minClaimSlots?: number;
   /** Lease on a claimed destination and its messages. Default 30 s. */
   leaseMs?: number;
   /** Lease renewal period while a batch is in flight. Default leaseMs / 3. */
@@ -109,15 +113,15 @@ export class Worker extends EventEmitter {
   readonly #inFlight = new Map<string, Promise<void>>();
   #state: WorkerState = WorkerState.created;
   #failure: unknown;
-  readonly #maxClaimers: number;
-  /** Claimers running, claims in progress (slots they reserve), and pump calls so far. */
-  #claimers = 0;
+  readonly #minClaimSlots: number;
+  /** Whether the claimer runs, the slots its round reserves, and pump calls so far. */
+  #claiming = false;
   #reserved = 0;
   #wakes = 0;
-  /** Destinations a claimer of ours is locking right now, and those lost to others this round. */
-  readonly #claiming = new Set<string>();
+  /** Destinations lost to other workers while the claimer runs. */
   readonly #lost = new Set<string>();
-  #stepOne: Promise<void> = Promise.resolve();
+  /** Store time of the last round that looked for leases that ran out. */
+  #lastTakeOver = Number.NEGATIVE_INFINITY;
   #listenWaiters: (() => void)[] = [];
   #timer: { at: number; handle: NodeJS.Timeout } | null = null;
   #scan: NodeJS.Timeout | null = null;
@@ -130,7 +134,10 @@ export class Worker extends EventEmitter {
     this.#store = options.store;
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#concurrency = options.concurrency ?? 4;
-    this.#maxClaimers = Math.min(options.claimers ?? 4, this.#concurrency);
+    this.#minClaimSlots = Math.min(
+      options.minClaimSlots ?? Math.ceil(this.#concurrency / 4),
+      this.#concurrency,
+    );
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.#leaseMs / 3));
     this.#scanIntervalMs = options.scanIntervalMs ?? 30_000;
@@ -141,6 +148,7 @@ export class Worker extends EventEmitter {
       leaseMs: this.#leaseMs,
       renewEveryMs: this.#renewEveryMs,
       scanIntervalMs: this.#scanIntervalMs,
+      minClaimSlots: this.#minClaimSlots,
     })) {
       if (!(Number.isFinite(v) && v > 0))
         throw new InvalidEngineOptionError(`${name} must be positive, got ${v}`);
@@ -211,13 +219,13 @@ export class Worker extends EventEmitter {
 
   /** Resolves when no claim round is running and no batch is in flight. */
   whenIdle(): Promise<void> {
-    if (this.#claimers === 0 && this.#inFlight.size === 0) return Promise.resolve();
+    if (!this.#claiming && this.#inFlight.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   #checkIdle(): void {
     this.#maybeListen();
-    if (this.#claimers > 0 || this.#inFlight.size > 0) return;
+    if (this.#claiming || this.#inFlight.size > 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();
@@ -285,8 +293,14 @@ export class Worker extends EventEmitter {
     this.#scan = null;
   }
 
+  #freeSlots(): number {
+    return this.#concurrency - this.#inFlight.size - this.#reserved;
+  }
+
+  /** Running, and enough slots free for a round (any one when nothing is in flight). */
   #canClaim(): boolean {
-    return this.#state === WorkerState.running && this.#inFlight.size + this.#reserved < this.#concurrency;
+    if (this.#state !== WorkerState.running) return false;
+    return this.#freeSlots() >= (this.#inFlight.size === 0 ? 1 : this.#minClaimSlots);
   }
 
   #arm(at: number): void {
@@ -306,8 +320,8 @@ export class Worker extends EventEmitter {
     const feed = this.#store.tailEvents({ ...options, signal: this.#abort.signal, logger: this.#logger });
     try {
       for (;;) {
-        // While claimers run or every slot is taken, events add nothing (the worker looks for work
-        // anyway when a claimer or a batch ends), so stop reading: no getMore per event at load.
+        // While the claimer runs or too few slots are free, events add nothing (the worker looks for
+        // work anyway when a round or a batch ends), so stop reading: no getMore per event at load.
         // Events meanwhile wait in the capped collection and are read in one batch afterwards.
         await this.#whenListening();
         const next = await feed.next();
@@ -329,7 +343,7 @@ export class Worker extends EventEmitter {
   }
 
   #busy(): boolean {
-    return this.#claimers > 0 || this.#inFlight.size >= this.#concurrency;
+    return this.#claiming || (this.#state === WorkerState.running && !this.#canClaim());
   }
 
   #whenListening(): Promise<void> {
@@ -359,44 +373,40 @@ export class Worker extends EventEmitter {
     this.#pump();
   }
 
-  /**
-   * Starts claimers up to `claimers` (each runs the protocol one batch at a time). Several run at
-   * once so that claiming (three round trips) overlaps delivery and recording, and so that batches
-   * finish close together and share one recording flush.
-   */
+  /** Starts the claimer unless it runs: it then sees the new wake count and looks again. */
   #pump(): void {
     this.#wakes += 1;
-    if (!this.#canClaim()) return;
-    const free = this.#concurrency - this.#inFlight.size - this.#reserved;
-    const start = Math.min(this.#maxClaimers - this.#claimers, free);
-    for (let i = 0; i < start; i += 1) void this.#claimer();
+    if (this.#claiming || !this.#canClaim()) return;
+    void this.#claimer();
   }
 
   async #claimer(): Promise<void> {
-    this.#claimers += 1;
+    this.#claiming = true;
     try {
       while (this.#canClaim()) {
         const wakes = this.#wakes;
-        this.#reserved += 1;
-        let claimed: boolean;
+        const slots = this.#freeSlots();
+        this.#reserved = slots;
+        let found: boolean;
         try {
-          claimed = await this.#claimBatch();
+          found = await this.#claimRound(slots);
         } finally {
-          this.#reserved -= 1;
+          this.#reserved = 0;
         }
-        if (claimed) continue;
-        // Nothing claimable. Look again only if something happened meanwhile; otherwise the last
-        // claimer out sets the timer from the next due time and the worker sleeps.
+        if (found) continue;
+        // Nothing claimable. Look again only if something happened meanwhile; otherwise set the
+        // timer from the next due time and sleep.
         if (this.#wakes !== wakes) continue;
-        if (this.#claimers === 1) await this.#armFromNextDue();
-        break;
+        await this.#armFromNextDue();
+        // A wake-up while the timer was being set is for this claimer too (there is no other).
+        if (this.#wakes === wakes) break;
       }
     } catch (error) {
       this.#onStoreError(error);
     } finally {
-      this.#claimers -= 1;
-      // The round ends with the last claimer: destinations lost in it may be claimed again.
-      if (this.#claimers === 0) this.#lost.clear();
+      this.#claiming = false;
+      // Destinations lost while the claimer ran may be claimed again next time.
+      this.#lost.clear();
       this.#checkIdle();
     }
   }
@@ -413,58 +423,27 @@ export class Worker extends EventEmitter {
   }
 
   /**
-   * One pass of the protocol (BRIEF, "The lock protocol"): claim a message, then its destination,
-   * then up to three more. A loser releases the message and skips that destination for the rest
-   * of the round. True when a batch was dispatched or a destination race was lost (try again).
+   * One round of the protocol (BRIEF, "The lock protocol") for up to `slots` destinations at once:
+   * their due heads, then the destinations, then up to four messages each (Store.claimMany), one
+   * batch dispatched per destination won. Leases that ran out are looked for at most once per
+   * busyRecheckMs. True when a batch was dispatched or a destination was lost (look again).
    */
-  async #claimBatch(): Promise<boolean> {
-    const owner = this.id;
-    const token = this.#store.newToken();
-    // Step 1 runs one at a time per worker, so that each claim already excludes the destination
-    // a sibling claimer just took: otherwise siblings would race each other for the same queue head.
-    const previous = this.#stepOne;
-    let done: () => void = () => undefined;
-    this.#stepOne = new Promise<void>((resolve) => {
-      done = resolve;
+  async #claimRound(slots: number): Promise<boolean> {
+    const now = this.#store.now().getTime();
+    const takeOver = now - this.#lastTakeOver >= this.#busyRecheckMs;
+    if (takeOver) this.#lastTakeOver = now;
+    const { token, batches, lost } = await this.#store.claimMany({
+      owner: this.id,
+      token: this.#store.newToken(),
+      leaseMs: this.#leaseMs,
+      targets: this.#targets,
+      exclude: [...this.#inFlight.keys(), ...this.#lost],
+      maxDestinations: slots,
+      takeOver,
     });
-    let claim: Awaited<ReturnType<Store['claimOne']>>;
-    try {
-      await previous;
-      claim = await this.#store.claimOne({
-        owner,
-        token,
-        leaseMs: this.#leaseMs,
-        targets: this.#targets,
-        exclude: [...this.#inFlight.keys(), ...this.#claiming, ...this.#lost],
-      });
-      if (claim) this.#claiming.add(claim.message.destMsisdn);
-    } finally {
-      done();
-    }
-    if (!claim) return false;
-    const first = claim.message;
-    const dest = first.destMsisdn;
-    try {
-      const won = await this.#store.claimDestination(dest, { owner, token, leaseMs: this.#leaseMs });
-      if (!won) {
-        this.#lost.add(dest);
-        // Given back with the next recording flush rather than by a command of its own; often the
-        // winner takes it over first (claimMore), and then this write is fenced and changes nothing.
-        await this.#finisher.submit([
-          { message: first, token, owner, outcome: { type: 'released', at: first.arrivedAt, quiet: true } },
-        ]);
-        return true;
-      }
-      const { batch } = await this.#store.claimMore(first, { owner, token, leaseMs: this.#leaseMs });
-      if (batch.length === 0) {
-        await this.#store.releaseDestination(dest, token);
-        return true;
-      }
-      this.#dispatch(dest, token, batch);
-      return true;
-    } finally {
-      this.#claiming.delete(dest);
-    }
+    for (const d of lost) this.#lost.add(d);
+    for (const b of batches) this.#dispatch(b.destMsisdn, token, b.batch);
+    return batches.length > 0 || lost.length > 0;
   }
 
   async #armFromNextDue(): Promise<void> {
@@ -496,7 +475,7 @@ export class Worker extends EventEmitter {
 
   #outletFor(target: string): Outlet {
     const outlet = this.#outlets.get(target) ?? this.#wildcard;
-    // claimOne only returns our targets, so this holds by construction.
+    // claimMany only returns our targets, so this holds by construction.
     if (!outlet) throw new InvalidEngineOptionError(`no outlet for target ${target}`);
     return outlet;
   }

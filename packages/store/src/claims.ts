@@ -133,7 +133,7 @@ export type ClaimMoreResult = {
   releasedFirst: boolean;
 };
 
-function activeForHolder(now: Date): Filter<SmsRecord> {
+export function activeForHolder(now: Date): Filter<SmsRecord> {
   // We hold the destination, so any `delivering` message of it belongs to a worker that lost the
   // destination race (it will try to release it) or whose lease ran out: we take it over. A queued
   // message that was tried before and waits for its retry is read too: it holds its place in the
@@ -146,6 +146,92 @@ function activeForHolder(now: Date): Filter<SmsRecord> {
       { 'history.0': { $exists: true } },
     ],
   } as Filter<SmsRecord>;
+}
+
+/** A message tried before and waiting for its retry: nothing of its destination may overtake it. */
+function isBlocker(m: SmsRecord, now: Date): boolean {
+  // Receipts share lanes, not a subscriber, and have no order to keep.
+  return m.kind !== 'receipt' && m.state === SmsState.queued && m.nextAttemptAt > now;
+}
+
+/**
+ * Locks `want` (messages of destinations we hold) with the claim's token in one updateMany, and
+ * returns them as locked. Null when some changed since they were read (replaced, cancelled,
+ * finished): then only a read back (heldPrefix) tells what we hold.
+ */
+export async function lockHeld(
+  ctx: StoreContext,
+  want: readonly SmsRecord[],
+  opts: LockOptions,
+): Promise<SmsRecord[] | null> {
+  const update = claimUpdate(ctx, opts);
+  // No due-time condition here: a candidate released by a loser since our find is still ours to
+  // take (we hold the destination), and `rev` keeps out one replaced since.
+  const r = await ctx.cols.sms.updateMany(
+    {
+      // `_id` at the top as well: the planner then looks the candidates up by `_id` instead of
+      // reading every active message through the `state` index.
+      _id: { $in: want.map((m) => m._id) },
+      $or: want.map((m) => ({ _id: m._id, rev: m.rev })),
+      state: { $in: [SmsState.queued, SmsState.delivering] },
+    } as Filter<SmsRecord>,
+    update,
+  );
+  if (r.modifiedCount !== want.length) return null;
+  const set = (update.$set ?? {}) as Partial<SmsRecord>;
+  const entry = (update.$push as { history: { $each: HistoryEntry[] } }).history.$each;
+  return want.map((m) => ({
+    ...m,
+    ...set,
+    history: [...m.history, ...entry].slice(-ctx.config.historyLimit),
+  })) as SmsRecord[];
+}
+
+/**
+ * After lockHeld came back short: what of `want` (one destination's, in delivery order) we hold,
+ * up to the first one we do not. Held ones after that gap are released: they must not overtake it.
+ */
+export async function heldPrefix(
+  ctx: StoreContext,
+  destMsisdn: string,
+  want: readonly SmsRecord[],
+  opts: LockOptions,
+): Promise<SmsRecord[]> {
+  const held = await ctx.cols.sms
+    .find({ 'lock.token': opts.token, destMsisdn } as Filter<SmsRecord>)
+    .toArray();
+  const byId = new Map(held.map((m) => [m._id, m]));
+  const gap = want.findIndex((m) => !byId.has(m._id));
+  if (gap < 0) return want.map((m) => byId.get(m._id)!);
+  for (const m of want.slice(gap + 1)) {
+    const ours = byId.get(m._id);
+    if (ours) await releaseOne(ctx, ours, opts.token, opts.owner);
+  }
+  return want.slice(0, gap).map((m) => byId.get(m._id)!);
+}
+
+/**
+ * With the destination held: lock up to MAX_BATCH of its oldest active messages for `target` (by
+ * priority then arrival), taking over any a loser of the destination race or a dead worker still
+ * holds, and stopping before one that waits for its retry.
+ */
+export async function claimHeld(
+  ctx: StoreContext,
+  destMsisdn: string,
+  target: string,
+  opts: LockOptions,
+): Promise<SmsRecord[]> {
+  const now = ctx.now();
+  const candidates = await ctx.cols.sms
+    .find({ destMsisdn, target, ...activeForHolder(now) } as Filter<SmsRecord>, {
+      sort: DESTINATION_ORDER,
+      limit: MAX_BATCH,
+    })
+    .toArray();
+  const blocker = candidates.findIndex((m) => isBlocker(m, now));
+  const want = blocker < 0 ? candidates : candidates.slice(0, blocker);
+  if (want.length === 0) return [];
+  return (await lockHeld(ctx, want, opts)) ?? (await heldPrefix(ctx, destMsisdn, want, opts));
 }
 
 /**
@@ -167,11 +253,8 @@ export async function claimMore(
   };
   const candidates = await ctx.cols.sms.find(base, { sort: DESTINATION_ORDER, limit: MAX_BATCH }).toArray();
   // Order per destination holds across retries: nothing behind a message waiting for its retry goes
-  // out before it. Those behind it (`first` included) wait until it is due again. Receipts share
-  // lanes, not a subscriber, and have no order to keep.
-  const blocker = candidates.find(
-    (m) => m.kind !== 'receipt' && m.state === SmsState.queued && m.nextAttemptAt > now,
-  );
+  // out before it. Those behind it (`first` included) wait until it is due again.
+  const blocker = candidates.find((m) => isBlocker(m, now));
   const usable = blocker ? candidates.slice(0, candidates.indexOf(blocker)) : candidates;
   const others = usable.filter((m) => m._id !== first._id);
   // `first` may be missing because older messages fill the batch (release it), or because a holder
@@ -188,37 +271,16 @@ export async function claimMore(
   const want = keepFirst ? others.slice(0, MAX_BATCH - 1) : others;
   if (want.length === 0) return { batch: keepFirst ? [first] : [], releasedFirst };
 
-  const update = claimUpdate(ctx, opts);
-  // No due-time condition here: a candidate released by a loser since our find is still ours to
-  // take (we hold the destination), and `rev` keeps out one replaced since.
-  const r = await ctx.cols.sms.updateMany(
-    {
-      $or: want.map((m) => ({ _id: m._id, rev: m.rev })),
-      destMsisdn: first.destMsisdn,
-      state: { $in: [SmsState.queued, SmsState.delivering] },
-    } as Filter<SmsRecord>,
-    update,
-  );
-  let batch: SmsRecord[];
-  if (r.modifiedCount === want.length) {
-    const set = (update.$set ?? {}) as Partial<SmsRecord>;
-    const entry = (update.$push as { history: { $each: HistoryEntry[] } }).history.$each;
-    const claimed = want.map((m) => ({
-      ...m,
-      ...set,
-      history: [...m.history, ...entry].slice(-ctx.config.historyLimit),
-    })) as SmsRecord[];
-    batch = keepFirst ? [first, ...claimed] : claimed;
-  } else {
-    // Someone replaced or finished a candidate between our find and our update: read back what we hold.
-    batch = await ctx.cols.sms.find({ 'lock.token': opts.token } as Filter<SmsRecord>).toArray();
-  }
-  batch.sort(compareDestinationOrder);
+  const claimed = await lockHeld(ctx, want, opts);
+  const all = keepFirst ? [first, ...want].sort(compareDestinationOrder) : want;
+  const batch = claimed
+    ? (keepFirst ? [first, ...claimed] : claimed).sort(compareDestinationOrder)
+    : await heldPrefix(ctx, first.destMsisdn, all, opts);
   ctx.metrics.inc('smsc_batch_messages_total', undefined, batch.length);
   return { batch, releasedFirst };
 }
 
-async function releaseOne(
+export async function releaseOne(
   ctx: StoreContext,
   message: SmsRecord,
   token: string,
@@ -285,7 +347,8 @@ export async function extendLease(
     return false;
   }
   await ctx.cols.sms.updateMany(
-    { 'lock.token': token, state: SmsState.delivering } as Filter<SmsRecord>,
+    // One token may hold several destinations (claimMany): extend this one's messages only.
+    { 'lock.token': token, destMsisdn, state: SmsState.delivering } as Filter<SmsRecord>,
     {
       $set: { 'lock.until': until, nextAttemptAt: until },
     } as UpdateFilter<SmsRecord>,

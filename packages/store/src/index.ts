@@ -1,3 +1,4 @@
+export type { ClaimedBatch, ClaimManyOptions, ClaimManyResult } from './claim-many.ts';
 export {
   type Claim,
   type ClaimMoreResult,

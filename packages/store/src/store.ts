@@ -1,4 +1,5 @@
 import type { Filter } from 'mongodb';
+import { type ClaimManyOptions, type ClaimManyResult, claimMany } from './claim-many.ts';
 import * as claims from './claims.ts';
 import type { Collections } from './collections.ts';
 import {
@@ -37,6 +38,8 @@ export type Store = {
   get(id: string): Promise<SmsRecord | null>;
   find(filter: Filter<SmsRecord>, options?: { limit?: number }): Promise<SmsRecord[]>;
 
+  /** The lock protocol for up to `maxDestinations` destinations in a fixed number of commands. */
+  claimMany(options: ClaimManyOptions): Promise<ClaimManyResult>;
   claimOne(options: claims.ClaimOptions): Promise<claims.Claim | null>;
   claimDestination(destMsisdn: string, options: claims.LockOptions): Promise<boolean>;
   claimMore(first: SmsRecord, options: claims.LockOptions): Promise<claims.ClaimMoreResult>;
@@ -113,6 +116,7 @@ export function createStore(options: StoreOptions): Store {
     queue: (input) => queue(ctx, input),
     get: (id) => ctx.cols.sms.findOne({ _id: id }),
     find: (filter, opts) => ctx.cols.sms.find(filter, { limit: opts?.limit ?? 100 }).toArray(),
+    claimMany: (o) => claimMany(ctx, o),
     claimOne: (o) => claims.claimOne(ctx, o),
     claimDestination: (d, o) => claims.claimDestination(ctx, d, o),
     claimMore: (first, o) => claims.claimMore(ctx, first, o),
