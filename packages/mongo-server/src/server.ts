@@ -18,6 +18,8 @@ export type MongoServerOptions = {
   ttlIntervalMs?: number;
   /** Called with unexpected (programming) errors; they are also returned to the client as code 1. */
   onInternalError?: InternalErrorListener;
+  /** Called with the name of every command run (benchmarks count them without a proxy in between). */
+  onCommand?: (name: string) => void;
 };
 
 export type MongoServerHandle = {
@@ -81,6 +83,7 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
         return;
       }
       const db = typeof msg.command.$db === 'string' ? msg.command.$db : 'admin';
+      options.onCommand?.(Object.keys(msg.command)[0] ?? '');
       const reply = await runCommand(
         { backend, server: info, db, cmd: msg.command, connectionId, signal: closed.signal },
         options.onInternalError,
