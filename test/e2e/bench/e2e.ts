@@ -1,6 +1,6 @@
 // `pnpm bench:e2e`: the whole path, submit_sm -> MongoDB -> deliver_sm, with receipts.
-// The in-memory MongoDB runs in this process behind a command-counting proxy; `smsc all` runs as a
-// child process (the real CLI and roles, on the other core); K acme transmitters submit to 4670...
+// The in-memory MongoDB runs in a worker thread of this process and counts the commands it runs;
+// `smsc all` runs as a child process (the real CLI and roles); K acme transmitters submit to 4670...
 // routed to `sink`, bound as receiver(s) on the same SMSC; an acme receiver takes the receipts.
 // Phase 1 (full load): as fast as the windows allow while at most BACKLOG messages wait, for
 // FULL_MS: sustained messages/s end to end, latency, MongoDB commands per delivered message (its
@@ -11,17 +11,16 @@
 //   K senders [6], W window per sender [20], SINKS sink receivers [2], DESTS destinations [1000],
 //   BACKLOG submitted-not-delivered cap at full load [1000], FULL_MS [10000], HALF_MS [8000],
 //   CONCURRENCY delivery.concurrency [16], SMSC_WINDOW deliver_sm window per session [50],
-//   RECEIPTS=0 none asked, COUNT=0 no counting proxy (to see what it costs),
+//   RECEIPTS=0 none asked,
 //   TIMING=1 the child's driver times every command (printed before the JSON line),
 //   PROFILE=1 the child runs with --cpu-prof into PROFILE_DIR [<tmp>/smsc-bench-profiles];
 //   summarise with `node test/e2e/bench/profile-summary.ts <file>`.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startMongoServer } from '@smsc/mongo-server';
 import { type SmscProcess, startSmscProcess } from '../support/smsc-process.ts';
-import { countsSince, startCommandCounter } from './command-counter.ts';
 import { type LoadResult, runLoad } from './load.ts';
+import { countsSince, startMongoThread } from './mongo-thread.ts';
 
 const env = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -43,8 +42,6 @@ const RECEIPTS = process.env.RECEIPTS !== '0';
 const PROFILE = process.env.PROFILE === '1';
 /** TIMING=1: the child records each command's round trip as its driver sees it (see command-timing-preload.ts). */
 const TIMING = process.env.TIMING === '1';
-/** COUNT=0: no counting proxy (the SMSC talks to the server directly), to see what the proxy costs. */
-const COUNT = process.env.COUNT !== '0';
 const DRAIN_LIMIT_MS = 20_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -71,17 +68,17 @@ type Phase = {
 
 async function phase(
   name: string,
-  counter: { snapshot(): Map<string, number> },
+  counter: { snapshot(): Promise<Map<string, number>> },
   run: () => Promise<LoadResult>,
 ): Promise<Phase> {
-  const before = counter.snapshot();
+  const before = await counter.snapshot();
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
   const receiptsDue = RECEIPTS ? n : 0;
   while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
-  const commands = countsSince(before, counter.snapshot());
+  const commands = countsSince(before, await counter.snapshot());
   // Server monitoring (hello) is not the cost of a message.
   const { hello: _monitoring, ...work } = commands;
   const total = Object.values(work).reduce((a, b) => a + b, 0);
@@ -119,8 +116,8 @@ async function phase(
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'smsc-bench-e2e-'));
-const mongo = await startMongoServer({ port: 0 });
-const counter = await startCommandCounter({ host: '127.0.0.1', port: mongo.port });
+const mongo = await startMongoThread();
+const counter = mongo;
 let smsc: SmscProcess | undefined;
 let exitCode = 0;
 /** The JSON line, printed last of all (after the child's timing, if any). */
@@ -135,7 +132,7 @@ try {
   ].join(' ');
   smsc = await startSmscProcess({
     role: 'all',
-    mongo: { uri: COUNT ? counter.uri : mongo.uri, database: 'bench' },
+    mongo: { uri: mongo.uri, database: 'bench' },
     config: {
       smpp: { enquireLinkIntervalMs: 0, windowSize: SMSC_WINDOW, sessionWindow: Math.max(50, W) },
       accounts: [
@@ -152,7 +149,7 @@ try {
   });
   const port = smsc.smpp!.port;
   console.log(
-    `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB behind a counting proxy in the bench ` +
+    `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB in a worker thread of the bench ` +
       `process; K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
       `delivery.concurrency ${CONCURRENCY}, deliver_sm window ${SMSC_WINDOW}, receipts ${RECEIPTS ? 'on' : 'off'}`,
   );
@@ -221,7 +218,6 @@ try {
     for (const [key, t] of Object.entries(timing).sort((a, b) => b[1].totalMs - a[1].totalMs))
       console.log(`  ${key.padEnd(28)} ${String(t.n).padStart(7)}  p50 ${t.p50} ms  p99 ${t.p99} ms`);
   }
-  await counter.close();
   await mongo.close();
   rmSync(dir, { recursive: true, force: true });
 }
