@@ -32,7 +32,7 @@ export type WorkerOptions = {
   outlets: readonly Outlet[];
   /** Lock owner name, shown in locks and history. Default `<host>:<pid>:<random>`. */
   id?: string;
-  /** Batches in flight at once (each for a different destination). Default 4. */
+  /** Batches in flight at once (each for a different destination). Default 32. */
   concurrency?: number;
   /**
    * With batches in flight, wait until this many slots are free before the next claim round, so
@@ -120,6 +120,8 @@ export class Worker extends EventEmitter {
   #wakes = 0;
   /** Destinations lost to other workers while the claimer runs. */
   readonly #lost = new Set<string>();
+  /** Store time since which #lost has been filling. */
+  #lostSince = 0;
   /** Store time of the last round that looked for leases that ran out. */
   #lastTakeOver = Number.NEGATIVE_INFINITY;
   #listenWaiters: (() => void)[] = [];
@@ -133,7 +135,7 @@ export class Worker extends EventEmitter {
     super();
     this.#store = options.store;
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    this.#concurrency = options.concurrency ?? 4;
+    this.#concurrency = options.concurrency ?? 32;
     this.#minClaimSlots = Math.min(
       options.minClaimSlots ?? Math.ceil(this.#concurrency / 4),
       this.#concurrency,
@@ -432,6 +434,9 @@ export class Worker extends EventEmitter {
     const now = this.#store.now().getTime();
     const takeOver = now - this.#lastTakeOver >= this.#busyRecheckMs;
     if (takeOver) this.#lastTakeOver = now;
+    // At steady load the claimer may loop for long: lost destinations are tried again after a while.
+    if (this.#lost.size > 0 && now - this.#lostSince >= this.#busyRecheckMs) this.#lost.clear();
+    if (this.#lost.size === 0) this.#lostSince = now;
     const { token, batches, lost } = await this.#store.claimMany({
       owner: this.id,
       token: this.#store.newToken(),

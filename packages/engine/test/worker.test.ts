@@ -38,6 +38,54 @@ describe('worker', () => {
     expect(states).toEqual(['starting', 'running', 'draining', 'stopped']);
   });
 
+  it('claims many destinations per round, and at load waits for a quarter of its slots to free up', async () => {
+    const client = await mongo.newClient({ monitorCommands: true });
+    const db = client.db(`${mongo.dbName}_rounds`);
+    const own = createStore({ db });
+    await own.migrate();
+    for (let i = 0; i < 40; i += 1) await own.queue(message(`62${String(i).padStart(2, '0')}`));
+    const commands: string[] = [];
+    client.on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+      // Claim rounds read and lock `sms` and `locks`; recording goes through the client bulkWrite.
+      if (e.commandName === 'find' && e.command.find === 'sms') commands.push('find');
+    });
+    // Holds every batch until released, so the slots stay taken while the test looks.
+    const held: (() => void)[] = [];
+    let holding = true;
+    const outlet: Outlet = {
+      name: 'held',
+      targets: ['test'],
+      deliver: (_d, messages) =>
+        new Promise((resolve) => {
+          const done = () => resolve(messages.map(() => ({ status: 'delivered' as const })));
+          if (holding) held.push(done);
+          else done();
+        }),
+    };
+    const w = new Worker({ store: own, outlets: [outlet], tail: false, concurrency: 16 });
+    await w.start();
+    await eventually(async () => w.inFlight === 16, 5000);
+    // 16 destinations in one round: its find of due heads, the rest of short queues, the head check.
+    expect(commands.length).toBeLessThanOrEqual(3);
+    commands.length = 0;
+    // Three slots free: below a quarter of 16, so no round yet.
+    for (const release of held.splice(0, 3)) release();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(w.inFlight).toBe(13);
+    expect(commands).toEqual([]);
+    // The fourth frees a quarter: one round claims four destinations at once.
+    held.shift()?.();
+    await eventually(async () => w.inFlight === 16, 5000);
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await eventually(
+      async () => (await own.find({ state: SmsState.delivered }, { limit: 100 })).length === 40,
+      10_000,
+    );
+    await w.close();
+    await db.dropDatabase();
+  });
+
   it('claims only the targets its outlets declare', async () => {
     const outlet = scriptedOutlet(() => ({ status: 'delivered' }));
     const other = await store.queue(message('6002', { target: 'http:elsewhere' }));
