@@ -1,4 +1,4 @@
-import { type AnyBulkWriteOperation, type Filter, MongoBulkWriteError } from 'mongodb';
+import { type AnyBulkWriteOperation, type Filter, MongoBulkWriteError, type UpdateFilter } from 'mongodb';
 import {
   activeForHolder,
   claimHeld,
@@ -10,7 +10,7 @@ import {
   targetFilter,
 } from './claims.ts';
 import type { StoreContext } from './context.ts';
-import { type LockRecord, type SmsRecord, SmsState } from './records.ts';
+import { type HistoryEntry, HistoryOutcome, type LockRecord, type SmsRecord, SmsState } from './records.ts';
 
 export type ClaimManyOptions = {
   owner: string;
@@ -148,11 +148,8 @@ async function lockDestinations(
     if (!(error instanceof MongoBulkWriteError)) throw error;
     const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     for (const e of errors) {
-      if (e.code !== 11000) {
-        // Some destinations may be ours now: give them back before failing the round.
-        await ctx.cols.locks.deleteMany({ _id: { $in: dests }, token: opts.token });
-        throw error;
-      }
+      // Some destinations may be ours now: claimMany gives them back.
+      if (e.code !== 11000) throw error;
       lostAt.add(e.index);
     }
     upserted = error.result.upsertedIds;
@@ -228,6 +225,36 @@ export async function claimMany(ctx: StoreContext, opts: ClaimManyOptions): Prom
     ctx.metrics.inc('smsc_claims_total', { result: 'empty' });
     return empty;
   }
+  try {
+    return await claimFound(ctx, opts, candidates, truncated, now);
+  } catch (error) {
+    // A store error part-way: give back what this round took, so that its destinations do not
+    // wait for the lease to run out. Best effort: if the store is gone, the lease does it.
+    await abandonRound(ctx, opts, now).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function abandonRound(ctx: StoreContext, opts: ClaimManyOptions, now: Date): Promise<void> {
+  const entry: HistoryEntry = { attempt: 0, at: now, worker: opts.owner, outcome: HistoryOutcome.released };
+  await ctx.cols.sms.updateMany(
+    { 'lock.token': opts.token, state: SmsState.delivering } as Filter<SmsRecord>,
+    {
+      $set: { state: SmsState.queued, lock: null, nextAttemptAt: now, updatedAt: now },
+      $push: { history: { $each: [entry], $slice: -ctx.config.historyLimit } },
+    } as UpdateFilter<SmsRecord>,
+  );
+  await ctx.cols.locks.deleteMany({ token: opts.token });
+}
+
+async function claimFound(
+  ctx: StoreContext,
+  opts: ClaimManyOptions,
+  candidates: SmsRecord[],
+  truncated: boolean,
+  now: Date,
+): Promise<ClaimManyResult> {
+  const empty: ClaimManyResult = { token: opts.token, batches: [], lost: [] };
   const byDest = groupByDestination(candidates, opts.maxDestinations);
   const [{ won, lost }, more] = await Promise.all([
     lockDestinations(ctx, [...byDest.keys()], opts, now),

@@ -192,4 +192,37 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     expect(await store.get(ids[1]!)).toMatchObject({ state: SmsState.queued, rev: 1, lock: null });
     expect(await store.get(ids[2]!)).toMatchObject({ state: SmsState.queued, lock: null });
   });
+
+  it('gives back what a round took when the store fails part-way', async () => {
+    const a = await store.queue(message('901'));
+    const b = await store.queue(message('902'));
+    // The messages are locked, then the reply is lost (a network error after the write applied).
+    const ctx = createContext({ db, now: clock.now });
+    const sms = ctx.cols.sms;
+    let calls = 0;
+    ctx.cols = {
+      ...ctx.cols,
+      sms: new Proxy(sms, {
+        get(target, prop) {
+          if (prop === 'updateMany')
+            return async (...args: Parameters<typeof sms.updateMany>) => {
+              const r = await target.updateMany(...args);
+              calls += 1;
+              if (calls === 1) throw new Error('connection reset');
+              return r;
+            };
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    };
+    await expect(
+      claimMany(ctx, { owner: 'a', token: 'tk', leaseMs: LEASE, targets, maxDestinations: 4 }),
+    ).rejects.toThrow('connection reset');
+    expect(await store.collections.locks.countDocuments({ token: 'tk' })).toBe(0);
+    for (const m of [a, b])
+      expect(await store.get(m._id)).toMatchObject({ state: SmsState.queued, lock: null });
+    // And the next round takes them at once.
+    expect((await round('b')).batches).toHaveLength(2);
+  });
 });

@@ -64,7 +64,24 @@ type Phase = {
   max: number | null;
   commands: Record<string, number>;
   commandsPerMessage: number;
+  /** CPU per delivered message (its receipt included), µs: the smsc process, and this process (MongoDB thread, senders, sinks). */
+  cpuUsPerMessage: { smsc: number; bench: number };
 };
+
+/** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function benchCpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
 
 async function phase(
   name: string,
@@ -72,12 +89,18 @@ async function phase(
   run: () => Promise<LoadResult>,
 ): Promise<Phase> {
   const before = await counter.snapshot();
+  const cpuBefore = { smsc: smsc ? processCpuUs(smsc.pid) : 0, bench: benchCpuUs() };
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
   const receiptsDue = RECEIPTS ? n : 0;
   while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
+  const perMessage = (us: number) => Math.round(us / Math.max(1, load.seen.size));
+  const cpu = {
+    smsc: perMessage((smsc ? processCpuUs(smsc.pid) : 0) - cpuBefore.smsc),
+    bench: perMessage(benchCpuUs() - cpuBefore.bench),
+  };
   const commands = countsSince(before, await counter.snapshot());
   // Server monitoring (hello) is not the cost of a message.
   const { hello: _monitoring, ...work } = commands;
@@ -95,11 +118,13 @@ async function phase(
     max: pct(lat, 1),
     commands: work,
     commandsPerMessage: Math.round((total / Math.max(1, load.seen.size)) * 100) / 100,
+    cpuUsPerMessage: cpu,
   };
   console.log(
     `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
       `(${result.deliveredPerS}/s end to end), ${result.receipts} receipts (${result.receiptsPerS}/s); ` +
       `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
+      `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.bench} µs bench (MongoDB, senders, sinks); ` +
       `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
       Object.entries(work)
         .sort((a, b) => b[1] - a[1])
@@ -196,6 +221,7 @@ try {
     fullLoad: { p50Ms: full.p50, p99Ms: full.p99, delivered: full.delivered, receipts: full.receipts },
     halfRate: { ratePerS: halfRate, p50Ms: half.p50, p99Ms: half.p99, delivered: half.delivered },
     commandsPerMessage: full.commandsPerMessage,
+    cpuUsPerMessage: full.cpuUsPerMessage,
     commandsPerMessageAtHalfRate: half.commandsPerMessage,
     commands: full.commands,
   });
