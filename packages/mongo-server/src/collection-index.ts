@@ -27,6 +27,8 @@ export class CollectionIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
   readonly #paths: string[][];
+  /** The distinct top-level fields the key paths start with. */
+  readonly #roots: string[];
   readonly dirs: number[];
   readonly entries: SortedList<IndexEntry>;
   /** Set once any document yields more than one key; such an index cannot serve a sort. */
@@ -37,6 +39,7 @@ export class CollectionIndex {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
     this.#paths = this.fields.map((f) => f.split('.'));
+    this.#roots = [...new Set(this.#paths.map((p) => p[0]!))];
     this.dirs = this.fields.map((f) => {
       const d = spec.key[f];
       if (typeof d !== 'number' || d === 0) {
@@ -73,6 +76,21 @@ export class CollectionIndex {
       if (c !== 0) return c * this.dirs[i]!;
     }
     return 0;
+  }
+
+  /**
+   * True when `b` gives the same keys as `a` because every top-level field the key paths start
+   * from holds the identical value (or is absent) in both. Only for documents that are never
+   * mutated in place. A partial index's filter may read any field, so it always says false.
+   */
+  unchangedBetween(a: Document, b: Document): boolean {
+    if (this.#partial) return false;
+    const roots = this.#roots;
+    for (let i = 0; i < roots.length; i++) {
+      const r = roots[i]!;
+      if (a[r] !== b[r]) return false;
+    }
+    return true;
   }
 
   /** The keys a document contributes, or null when a sparse or partial index leaves it out. */

@@ -277,18 +277,38 @@ export class Collection {
 
   /** Swaps in an updated document after checking every unique index first. */
   replace(rec: Rec, next: Document, kind: 'update' | 'replace' = 'update'): void {
-    const keys = this.indexes.map((idx) => idx.keysFor(next));
     const old = rec.doc;
-    const before = this.indexes.map((idx) => idx.keysFor(old));
-    // Most updates (lock and state changes) leave most indexed fields as they were, `_id` always:
-    // such an entry, which points at `rec`, is already in place and cannot clash with another.
-    const moved = keys.map((k, i) => !sameKeys(before[i]!, k));
+    const indexes = this.indexes;
+    const n = indexes.length;
+    // Documents are never mutated and an operator update copies only what it changes, so an index
+    // whose fields' top-level values are the very same objects (or both absent) keeps its entries:
+    // its keys need not be computed at all. Most updates (lock and state changes) touch a few
+    // fields of nine indexes, `_id` never.
+    const keys: (unknown[][] | null)[] = new Array(n);
+    const before: (unknown[][] | null)[] = new Array(n);
+    const moved: boolean[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const idx = indexes[i]!;
+      if (idx.unchangedBetween(old, next)) {
+        moved[i] = false;
+        keys[i] = null;
+        before[i] = null;
+        continue;
+      }
+      const k = idx.keysFor(next);
+      const b = idx.keysFor(old);
+      keys[i] = k;
+      before[i] = b;
+      // An entry whose key holds the same values points at `rec` already and cannot clash.
+      moved[i] = !sameKeys(b, k);
+    }
     this.#checkUnique(keys, rec, moved);
-    this.indexes.forEach((idx, i) => {
-      if (!moved[i]) return;
+    for (let i = 0; i < n; i++) {
+      if (!moved[i]) continue;
+      const idx = indexes[i]!;
       idx.remove(rec, old, before[i]!);
-      idx.add(rec, keys[i]);
-    });
+      idx.add(rec, keys[i]!);
+    }
     rec.doc = next;
     this.changes?.append({
       kind,

@@ -1,0 +1,138 @@
+import { type Document, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection } from '../src/collection.ts';
+import { type MongoServerHandle, startMongoServer } from '../src/index.ts';
+import type { Doc } from './doc-type.ts';
+
+// An update leaves alone the indexes whose fields' top-level values it did not replace. Every kind of
+// write that can move a key must still move it: after each one, every index holds exactly the keys
+// its documents give, and queries through each index agree with a collection scan.
+describe('index maintenance on updates', () => {
+  let server: MongoServerHandle;
+  let client: MongoClient;
+  let coll: Collection;
+
+  beforeAll(async () => {
+    server = await startMongoServer({ replicaSet: false });
+    client = new MongoClient(server.uri);
+    const c = client.db('ix').collection<Doc>('docs');
+    await c.createIndexes([
+      { key: { state: 1, at: 1 }, name: 'state_at' },
+      { key: { 'lock.token': 1 }, name: 'lock_token', sparse: true },
+      { key: { tags: 1 }, name: 'tags' },
+      { key: { 'n.x': 1, state: 1 }, name: 'nx_state' },
+      { key: { opt: 1 }, name: 'opt', sparse: true },
+      { key: { a: 1 }, name: 'a_partial', partialFilterExpression: { state: 'queued' } },
+      { key: { code: 1 }, name: 'code_unique', unique: true, sparse: true },
+    ]);
+    await c.insertMany(
+      Array.from({ length: 20 }, (_, i) => ({
+        _id: `d${i}`,
+        state: i % 2 ? 'queued' : 'done',
+        at: new Date(1000 * i),
+        lock: i % 3 ? null : { token: `t${i}`, owner: 'w' },
+        tags: i % 4 ? ['x', `t${i % 3}`] : [],
+        n: { x: i % 5, y: 'keep' },
+        a: i,
+        payload: { big: 'unchanged' },
+        history: [],
+      })),
+    );
+    coll = server.backend.collection('ix', 'docs')!;
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  function checkIndexes(): void {
+    for (const idx of coll.indexes) {
+      const expected: string[] = [];
+      for (const rec of coll.records.values())
+        for (const key of idx.keysFor(rec.doc) ?? []) expected.push(`${rec.id}:${JSON.stringify(key)}`);
+      const actual = [...idx.entries.forward()].map((e) => `${e.rec.id}:${JSON.stringify(e.key)}`);
+      expect(actual.sort(), idx.name).toEqual(expected.sort());
+    }
+  }
+
+  async function agree(filter: Document): Promise<void> {
+    const c = client.db('ix').collection<Doc>('docs');
+    const scan = await c.find(filter).hint({ $natural: 1 }).toArray();
+    const ids = scan.map((d) => d._id).sort();
+    for (const idx of coll.indexes) {
+      if (idx.partial || idx.sparse) continue;
+      const viaIndex = await c.find(filter).hint(idx.name).toArray();
+      expect(viaIndex.map((d) => d._id).sort(), idx.name).toEqual(ids);
+    }
+  }
+
+  const updates: [string, Document, Document | Document[]][] = [
+    ['$set of a dotted indexed path', { _id: 'd0' }, { $set: { 'lock.token': 'new' } }],
+    ['$set of a sibling of an indexed path', { _id: 'd3' }, { $set: { 'lock.owner': 'other' } }],
+    ['$unset of an indexed field', { _id: 'd1' }, { $unset: { state: '' } }],
+    ['$unset of a dotted indexed path', { _id: 'd6' }, { $unset: { 'lock.token': '' } }],
+    ['$set of a parent of an indexed path', { _id: 'd9' }, { $set: { lock: { token: 'whole' } } }],
+    ['$push to a multikey field', { _id: 'd2' }, { $push: { tags: 'pushed' } }],
+    [
+      '$push with $slice to a multikey field',
+      { _id: 'd5' },
+      { $push: { tags: { $each: ['s'], $slice: -1 } } },
+    ],
+    ['$pull from a multikey field', { _id: 'd7' }, { $pull: { tags: 'x' } }],
+    ['$rename onto an indexed field', { _id: 'd8' }, { $rename: { payload: 'opt' } }],
+    ['$rename away from an indexed field', { _id: 'd10' }, { $rename: { n: 'm' } }],
+    ['$inc of a dotted indexed path', { _id: 'd11' }, { $inc: { 'n.x': 10 } }],
+    ['a change into a partial index filter', { _id: 'd12' }, { $set: { state: 'queued' } }],
+    ['a change out of a partial index filter', { _id: 'd13' }, { $set: { state: 'done' } }],
+    ['a replacement', { _id: 'd14' }, { state: 'replaced', tags: ['r'], n: { x: 99 } }],
+    ['a pipeline update', { _id: 'd15' }, [{ $set: { state: 'piped', 'n.x': 7 } }]],
+    ['an update of unindexed fields only', { _id: 'd16' }, { $set: { 'payload.big': 'changed' } }],
+    [
+      '$push to an unindexed array',
+      { _id: 'd17' },
+      { $push: { history: { $each: [{ at: 1 }], $slice: -20 } } },
+    ],
+    ['a positional update of an indexed array', { _id: 'd18', tags: 'x' }, { $set: { 'tags.$': 'y' } }],
+  ];
+
+  for (const [what, filter, update] of updates) {
+    it(`keeps every index exact after ${what}`, async () => {
+      const c = client.db('ix').collection<Doc>('docs');
+      const r = Array.isArray(update)
+        ? await c.updateOne(filter, update)
+        : '$set' in update ||
+            '$unset' in update ||
+            '$push' in update ||
+            '$pull' in update ||
+            '$rename' in update ||
+            '$inc' in update
+          ? await c.updateOne(filter, update)
+          : await c.replaceOne(filter, update);
+      expect(r.modifiedCount).toBe(1);
+      checkIndexes();
+      await agree({ state: 'queued' });
+      await agree({ tags: { $in: ['x', 'pushed', 's', 'r', 'y'] } });
+      await agree({ 'n.x': { $gte: 2 } });
+    });
+  }
+
+  it('keeps every index exact after upserts, inserted and matched', async () => {
+    const c = client.db('ix').collection<Doc>('docs');
+    await c.updateOne(
+      { _id: 'u1', state: 'queued' },
+      { $set: { 'lock.token': 'up' }, $setOnInsert: { tags: ['new'] } },
+      { upsert: true },
+    );
+    await c.updateOne({ _id: 'u1' }, { $set: { tags: ['again'] } }, { upsert: true });
+    checkIndexes();
+    await agree({ tags: 'again' });
+  });
+
+  it('enforces a unique index when an update moves its key, and not when it leaves it', async () => {
+    const c = client.db('ix').collection<Doc>('docs');
+    await c.updateOne({ _id: 'd0' }, { $set: { code: 1 } });
+    await c.updateOne({ _id: 'd0' }, { $set: { state: 'other' } });
+    await expect(c.updateOne({ _id: 'd1' }, { $set: { code: 1 } })).rejects.toMatchObject({ code: 11000 });
+    checkIndexes();
+  });
+});
