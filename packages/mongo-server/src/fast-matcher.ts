@@ -1,3 +1,4 @@
+import { Query } from 'mingo';
 import { compareBson, TypeRank, typeRank } from './bson-order.ts';
 import { isPlainObject, pathValues } from './doc-path.ts';
 import type { Document } from './wire.ts';
@@ -32,6 +33,38 @@ function candidates(doc: Document, parts: string[]): unknown[] {
   return out;
 }
 
+const UNSURE = 2;
+
+/**
+ * Whether a dotted path reaches a value: true, false, or UNSURE when it meets anything but
+ * documents, arrays of documents and null on the way (an array in an array, a string or a BSON
+ * value with a part still to read), where mingo's reading of the path is the reference.
+ */
+function existsAt(value: unknown, parts: string[], i: number): boolean | typeof UNSURE {
+  if (i === parts.length) return true;
+  if (value === null || value === undefined) return false;
+  if (Array.isArray(value)) {
+    // A numeric part is only ever `0`, the second and last (see compileField).
+    if (parts[i] === '0') return value.length > 0;
+    let unsure = false;
+    for (const el of value) {
+      if (el === null) continue;
+      if (!isPlainObject(el)) {
+        unsure = true;
+        continue;
+      }
+      const r = existsAt(el, parts, i);
+      if (r === true) return true;
+      if (r === UNSURE) unsure = true;
+    }
+    return unsure ? UNSURE : false;
+  }
+  if (!isPlainObject(value)) return UNSURE;
+  const next = value[parts[i]!];
+  if (next === undefined) return false;
+  return existsAt(next, parts, i + 1);
+}
+
 function equalsAny(values: unknown[], operand: unknown): boolean {
   for (const v of values) if (typeRank(v) === typeRank(operand) && compareBson(v, operand) === 0) return true;
   return false;
@@ -56,9 +89,25 @@ function compileField(path: string, cond: unknown): Pred | undefined {
   for (const [op, arg] of Object.entries(cond)) {
     if (!COMPARISON.has(op)) return undefined;
     if (op === '$exists') {
-      if (parts.length !== 1) return undefined;
       const want = Boolean(arg);
-      preds.push((doc) => (doc[path] !== undefined) === want);
+      if (parts.length === 1) {
+        preds.push((doc) => (doc[path] !== undefined) === want);
+        continue;
+      }
+      // A dotted path fans out over arrays of documents on the way, which pathValues does. A
+      // numeric part is an array index there, but MongoDB also reads it as a field of the array's
+      // documents, and mingo reads such paths its own way after a fan-out. Only `field.0` (has a
+      // history) is left here: an array has an element 0 exactly when it has any element.
+      const numeric = parts.findIndex((p) => /^\d+$/.test(p));
+      if (numeric >= 0 && !(parts.length === 2 && parts[1] === '0')) return undefined;
+      let reference: Query | undefined;
+      preds.push((doc) => {
+        const found = existsAt(doc, parts, 0);
+        if (found !== UNSURE) return found === want;
+        // Rare shapes (no SMSC document has them): mingo's answer, compiled once when first met.
+        reference ??= new Query({ [path]: { $exists: want } }, {});
+        return reference.test(doc);
+      });
       continue;
     }
     if (op === '$in' || op === '$nin') {

@@ -84,6 +84,44 @@ describe('fast filter', () => {
     expect(compared).toBeGreaterThan(250);
   });
 
+  it('agrees with mingo on $exists over dotted paths through arrays and documents', () => {
+    const docs: Document[] = [
+      { _id: 1 },
+      { _id: 2, history: [] },
+      { _id: 3, history: [{ at: 1 }] },
+      { _id: 4, history: [{ at: 1 }, { at: null }] },
+      { _id: 5, history: { '0': 'x' } },
+      { _id: 6, history: null },
+      { _id: 7, history: 'text' },
+      { _id: 8, history: [[]] },
+      { _id: 9, lock: { token: 't' } },
+      { _id: 10, lock: { token: null } },
+      { _id: 11, lock: null },
+      { _id: 12, lock: [{ token: 't' }, 3] },
+      { _id: 13, lock: [1, 2] },
+      { _id: 14, lock: [{ other: 1 }] },
+      { _id: 15, lock: { token: [] } },
+      { _id: 16, lock: new Date(0) },
+      { _id: 17, lock: [[{ token: 1 }]] },
+      { _id: 18, history: [null] },
+      { _id: 19, lock: 'text' },
+      { _id: 20, lock: ['text', { token: 1 }] },
+    ];
+    for (const path of ['history.0', 'lock.0', 'history.at', 'lock.token', 'lock.x.y', 'lock.length']) {
+      for (const want of [true, false]) {
+        const filter = { [path]: { $exists: want } };
+        const fast = compileFastFilter(filter);
+        expect(fast, path).toBeDefined();
+        const q = new Query(filter, {});
+        for (const d of docs) expect([filter, d, fast!(d)]).toEqual([filter, d, q.test(d)]);
+      }
+    }
+    // A numeric part other than a last `0` may also name a field of the array's documents.
+    expect(compileFastFilter({ 'history.1': { $exists: true } })).toBeUndefined();
+    expect(compileFastFilter({ 'history.0.at': { $exists: true } })).toBeUndefined();
+    expect(compileFastFilter({ 'lock.token.0': { $exists: true } })).toBeUndefined();
+  });
+
   it('declines filters it cannot evaluate exactly', () => {
     expect(compileFastFilter({ a: /x/ })).toBeUndefined();
     expect(compileFastFilter({ $or: [{ a: /x/ }] })).toBeUndefined();
