@@ -52,6 +52,14 @@ export class SortedList<T> {
       this.#chunks.push([item]);
       return;
     }
+    // Ids, arrival times and the newest records' keys mostly grow: one comparison with the last
+    // item (recently written, so likely in cache) places those without a search.
+    const lastChunk = this.#chunks[this.#chunks.length - 1]!;
+    if (cmp(lastChunk[lastChunk.length - 1]!, item) <= 0) {
+      lastChunk.push(item);
+      if (lastChunk.length > MAX_CHUNK * 2) this.#chunks.push(lastChunk.splice(MAX_CHUNK));
+      return;
+    }
     let pos = this.seek((x) => cmp(x, item) > 0);
     if (pos.chunk === this.#chunks.length)
       pos = { chunk: pos.chunk - 1, index: this.#chunks[pos.chunk - 1]!.length };
