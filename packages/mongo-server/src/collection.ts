@@ -1,5 +1,5 @@
 import { calculateObjectSize, ObjectId, UUID } from 'bson';
-import { compareBson, TypeBound, TypeRank } from './bson-order.ts';
+import { compareBson, TypeBound, TypeRank, typeRank } from './bson-order.ts';
 import type { ChangeLog } from './change-log.ts';
 import { CollectionIndex, type IndexSpec, type Rec } from './collection-index.ts';
 import { isPlainObject } from './doc-path.ts';
@@ -87,6 +87,8 @@ export class Collection {
   /** Matching records, using an index when one fits the filter or sort. */
   find(filter: Document | undefined, opts: FindOptions = {}): Rec[] {
     const match = compileFilter(filter);
+    const byId = this.#findById(filter, opts, match);
+    if (byId) return byId;
     const hint = this.#resolveHint(opts.hint);
     const sort = opts.sort && Object.keys(opts.sort).length > 0 ? opts.sort : undefined;
     // A {$natural: ±1} hint forces a collection scan in that direction.
@@ -175,6 +177,37 @@ export class Collection {
     if (!plan.sorted && sort) sortBy(out, sort, (r) => r.doc);
     if (skip === 0 && out.length <= want) return out;
     return out.slice(skip, want === Number.POSITIVE_INFINITY ? undefined : want);
+  }
+
+  /**
+   * `{_id: <string, number, date or ObjectId>, ...}` without sort, hint or stats: at most one record
+   * can match, and it is the one the `_id` index holds under that value, so the planner (which
+   * weighs every index, and may pick another for the same single record) is skipped. Writes by
+   * `_id` (lock and state changes, upserts) are most of an SMSC's commands.
+   */
+  #findById(
+    filter: Document | undefined,
+    opts: FindOptions,
+    match: (doc: Document) => boolean,
+  ): Rec[] | undefined {
+    if (!filter || opts.stats || (opts.hint !== undefined && opts.hint !== null)) return undefined;
+    if (opts.sort && Object.keys(opts.sort).length > 0) return undefined;
+    const id = filter._id;
+    const rank = typeRank(id);
+    if (
+      !(rank === TypeRank.String || rank === TypeRank.Date || rank === TypeRank.ObjectId) &&
+      !(typeof id === 'number' && !Number.isNaN(id))
+    )
+      return undefined;
+    const idx = this.indexes[0]!;
+    const key = [id];
+    const out: Rec[] = [];
+    for (const e of idx.entries.forward(idx.entries.seek((x) => idx.compareKeys(x.key, key) >= 0))) {
+      if (idx.compareKeys(e.key, key) !== 0) break;
+      if (match(e.rec.doc)) out.push(e.rec);
+    }
+    const skip = opts.skip ?? 0;
+    return skip > 0 ? out.slice(skip) : out;
   }
 
   /** Index scans for each branch of a top-level $or, or undefined unless every branch has one. */

@@ -1,4 +1,4 @@
-import { type Document, MongoClient } from 'mongodb';
+import { type Document, Double, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collection } from '../src/collection.ts';
 import { type MongoServerHandle, startMongoServer } from '../src/index.ts';
@@ -134,5 +134,55 @@ describe('index maintenance on updates', () => {
     await c.updateOne({ _id: 'd0' }, { $set: { state: 'other' } });
     await expect(c.updateOne({ _id: 'd1' }, { $set: { code: 1 } })).rejects.toMatchObject({ code: 11000 });
     checkIndexes();
+  });
+});
+
+describe('lookups by _id', () => {
+  let server: MongoServerHandle;
+  let client: MongoClient;
+  beforeAll(async () => {
+    server = await startMongoServer({ replicaSet: false });
+    client = new MongoClient(server.uri, { promoteLongs: false });
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('answer as a collection scan does, across numeric kinds and with further conditions', async () => {
+    const c = client.db('ids').collection<Doc>('c');
+    const oid = new ObjectId();
+    const when = new Date(5);
+    await c.insertMany([
+      { _id: 1, a: 1 },
+      { _id: Long.fromNumber(2), a: 2 },
+      { _id: new Double(3), a: 3 },
+      { _id: 'x', a: 4 },
+      { _id: oid, a: 5 },
+      { _id: when, a: 6 },
+      { _id: { k: 1 }, a: 7 },
+    ] as Doc[]);
+    const filters = [
+      { _id: 1 },
+      { _id: 2 },
+      { _id: 3 },
+      { _id: 'x' },
+      { _id: oid },
+      { _id: new Date(5) },
+      { _id: 'x', a: 4 },
+      { _id: 'x', a: 5 },
+      { _id: 'missing' },
+      { _id: 1, $or: [{ a: 1 }, { a: 9 }] },
+    ] as Doc[];
+    for (const f of filters) {
+      const scan = await c.find(f).hint({ $natural: 1 }).toArray();
+      expect(await c.find(f).toArray(), JSON.stringify(f)).toEqual(scan);
+      expect(await c.find(f).skip(1).toArray()).toEqual([]);
+      expect(await c.countDocuments(f)).toBe(scan.length);
+    }
+    const r = await c.updateOne({ _id: 2 }, { $set: { b: 1 } });
+    expect(r.modifiedCount).toBe(1);
+    await c.deleteOne({ _id: 3 });
+    expect(await c.countDocuments({ a: 3 })).toBe(0);
   });
 });
