@@ -35,9 +35,10 @@ export type WorkerOptions = {
   /** Batches in flight at once (each for a different destination). Default 32. */
   concurrency?: number;
   /**
-   * With batches in flight, wait until this many slots are free before the next claim round, so
-   * that the round's fixed number of commands serves several batches. A worker with nothing in
-   * flight claims at once. Default a quarter of concurrency (rounded up).
+   * While work is plentiful (the last round filled every slot it had) and batches are in flight,
+   * wait until this many slots are free before the next claim round, so that the round's fixed
+   * number of commands serves several batches. Otherwise a worker claims as soon as one slot is
+   * free. Default a quarter of concurrency (rounded up).
    */
   minClaimSlots?: number;
   /** Lease on a claimed destination and its messages. Default 30 s. */
@@ -120,6 +121,8 @@ export class Worker extends EventEmitter {
   #wakes = 0;
   /** Destinations lost to other workers while the claimer runs. */
   readonly #lost = new Set<string>();
+  /** Whether the last round found work for every slot it had. */
+  #plentiful = false;
   /** Store time since which #lost has been filling. */
   #lostSince = 0;
   /** Store time of the last round that looked for leases that ran out. */
@@ -302,7 +305,10 @@ export class Worker extends EventEmitter {
   /** Running, and enough slots free for a round (any one when nothing is in flight). */
   #canClaim(): boolean {
     if (this.#state !== WorkerState.running) return false;
-    return this.#freeSlots() >= (this.#inFlight.size === 0 ? 1 : this.#minClaimSlots);
+    // Waiting for several free slots only pays while work is plentiful; when the last round found
+    // less than it had room for, a message waiting now would only wait longer.
+    const wait = this.#inFlight.size > 0 && this.#plentiful;
+    return this.#freeSlots() >= (wait ? this.#minClaimSlots : 1);
   }
 
   #arm(at: number): void {
@@ -446,6 +452,7 @@ export class Worker extends EventEmitter {
       maxDestinations: slots,
       takeOver,
     });
+    this.#plentiful = batches.length + lost.length >= slots;
     for (const d of lost) this.#lost.add(d);
     for (const b of batches) this.#dispatch(b.destMsisdn, token, b.batch);
     return batches.length > 0 || lost.length > 0;
