@@ -47,7 +47,7 @@ export class ChangeLog {
       this.#entries = this.#entries.slice(this.#head);
       this.#head = 0;
     }
-    for (const w of [...this.#waiters]) w();
+    if (this.#waiters.size > 0) for (const w of [...this.#waiters]) w();
   }
 
   *after(seq: number): Generator<ChangeEntry> {

@@ -12,7 +12,7 @@ import {
 } from '../cursors.ts';
 import { pathValues } from '../doc-path.ts';
 import { MongoCommandError } from '../errors.ts';
-import { compileFilter } from '../matcher.ts';
+import { compileFilter, project } from '../matcher.ts';
 import type { Document } from '../wire.ts';
 import { changeStreamReply } from './change-stream.ts';
 import { type CommandContext, type CommandHandler, collectionName } from './context.ts';
@@ -37,21 +37,13 @@ export function bufferedCursorReply(
   docs: Document[],
   opts: { batchSize?: number; singleBatch?: boolean; projection?: Document },
 ): Document {
-  const registry = ctx.backend.cursors;
-  const cursor = registry.open(ns, { kind: 'buffer', docs, pos: 0 }, opts.projection);
-  const batch = projectBatch(
-    cursor,
-    takeFromBuffer(
-      cursor.source as { kind: 'buffer'; docs: Document[]; pos: number },
-      opts.batchSize ?? DEFAULT_FIRST_BATCH,
-    ),
-  );
-  const src = cursor.source as { docs: Document[]; pos: number };
-  if (opts.singleBatch || src.pos >= src.docs.length) {
-    registry.kill(cursor.id);
-    return cursorReply(ns, 0, batch, true);
-  }
-  return cursorReply(ns, cursor.id, batch, true);
+  const src = { kind: 'buffer' as const, docs, pos: 0 };
+  const first = takeFromBuffer(src, opts.batchSize ?? DEFAULT_FIRST_BATCH);
+  // Most finds fit their first batch: no cursor is registered (and killed) for them.
+  if (opts.singleBatch || src.pos >= src.docs.length)
+    return cursorReply(ns, 0, project(first, opts.projection), true);
+  const cursor = ctx.backend.cursors.open(ns, src, opts.projection);
+  return cursorReply(ns, cursor.id, projectBatch(cursor, first), true);
 }
 
 const find: CommandHandler = (ctx) => {
