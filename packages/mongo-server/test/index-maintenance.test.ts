@@ -1,5 +1,6 @@
 import { type Document, Double, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareBson } from '../src/bson-order.ts';
 import type { Collection } from '../src/collection.ts';
 import { type MongoServerHandle, startMongoServer } from '../src/index.ts';
 import type { Doc } from './doc-type.ts';
@@ -21,6 +22,7 @@ describe('index maintenance on updates', () => {
       { key: { 'lock.token': 1 }, name: 'lock_token', sparse: true },
       { key: { tags: 1 }, name: 'tags' },
       { key: { 'n.x': 1, state: 1 }, name: 'nx_state' },
+      { key: { state: -1, _id: 1 }, name: 'state_desc' },
       { key: { opt: 1 }, name: 'opt', sparse: true },
       { key: { a: 1 }, name: 'a_partial', partialFilterExpression: { state: 'queued' } },
       { key: { code: 1 }, name: 'code_unique', unique: true, sparse: true },
@@ -50,8 +52,17 @@ describe('index maintenance on updates', () => {
       const expected: string[] = [];
       for (const rec of coll.records.values())
         for (const key of idx.keysFor(rec.doc) ?? []) expected.push(`${rec.id}:${JSON.stringify(key)}`);
-      const actual = [...idx.entries.forward()].map((e) => `${e.rec.id}:${JSON.stringify(e.key)}`);
+      const entries = [...idx.entries.forward()];
+      const actual = entries.map((e) => `${e.rec.id}:${JSON.stringify(e.key)}`);
       expect(actual.sort(), idx.name).toEqual(expected.sort());
+      // In index order by compareBson and the key's directions, then record id.
+      for (let i = 1; i < entries.length; i++) {
+        const [a, b] = [entries[i - 1]!, entries[i]!];
+        let c = 0;
+        for (let f = 0; f < idx.dirs.length && c === 0; f++)
+          c = compareBson(a.key[f], b.key[f]) * idx.dirs[f]!;
+        expect(c < 0 || (c === 0 && a.rec.id < b.rec.id), idx.name).toBe(true);
+      }
     }
   }
 
