@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import { compareBson } from './bson-order.ts';
-import { pathValues } from './doc-path.ts';
+import { isPlainObject, pathValues } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { SortedList } from './sorted-list.ts';
 import type { Document } from './wire.ts';
@@ -96,6 +96,8 @@ export class CollectionIndex {
   /** The keys a document contributes, or null when a sparse or partial index leaves it out. */
   keysFor(doc: Document): unknown[][] | null {
     if (this.#partial && !this.#partial.test(doc)) return null;
+    const single = this.#singleKey(doc);
+    if (single !== undefined) return single;
     const perField: unknown[][] = [];
     let present = false;
     for (const f of this.#paths) {
@@ -126,6 +128,37 @@ export class CollectionIndex {
       }
     }
     return keys;
+  }
+
+  /**
+   * keysFor when no path meets an array (almost every document): one key, built without the
+   * per-field value lists. Undefined when an array is met; null when sparse leaves the document out.
+   */
+  #singleKey(doc: Document): unknown[][] | null | undefined {
+    const paths = this.#paths;
+    const key: unknown[] = new Array(paths.length);
+    let present = false;
+    for (let i = 0; i < paths.length; i++) {
+      const parts = paths[i]!;
+      let v: unknown = doc;
+      for (let j = 0; j < parts.length; j++) {
+        if (Array.isArray(v)) return undefined;
+        if (!isPlainObject(v)) {
+          v = undefined;
+          break;
+        }
+        v = v[parts[j]!];
+        if (v === undefined) break;
+      }
+      if (Array.isArray(v)) return undefined;
+      if (v === undefined) key[i] = null;
+      else {
+        key[i] = v;
+        present = true;
+      }
+    }
+    if (this.sparse && !present) return null;
+    return [key];
   }
 
   add(rec: Rec, keys = this.keysFor(rec.doc)): void {
