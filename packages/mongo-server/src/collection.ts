@@ -272,7 +272,7 @@ export class Collection {
   insert(input: Document): Rec {
     let doc = input;
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
-    else if (Object.keys(doc)[0] !== '_id') {
+    else if (firstKey(doc) !== '_id') {
       const { _id, ...rest } = doc;
       doc = { _id, ...rest };
     }
@@ -491,6 +491,18 @@ export class Collection {
 
 /** MongoDB's E11000 shape: message, keyPattern and keyValue (server's DuplicateKeyErrorInfo). */
 export function duplicateKeyError(ns: string, idx: CollectionIndex, key: unknown[]): MongoCommandError {
+  // Upserts that race for a lock fail this way by design, often: the error goes to the client as a
+  // write error and its stack is never read, so none is captured.
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return buildDuplicateKeyError(ns, idx, key);
+  } finally {
+    Error.stackTraceLimit = stackLimit;
+  }
+}
+
+function buildDuplicateKeyError(ns: string, idx: CollectionIndex, key: unknown[]): MongoCommandError {
   const keyValue: Document = {};
   idx.fields.forEach((f, i) => {
     keyValue[f] = key[i] === undefined ? null : key[i];
@@ -501,6 +513,12 @@ export function duplicateKeyError(ns: string, idx: CollectionIndex, key: unknown
     `E11000 duplicate key error collection: ${ns} index: ${idx.name} dup key: { ${shown} }`,
     { keyPattern: { ...idx.spec.key }, keyValue },
   );
+}
+
+/** A document's first field name, without listing all of them (for-in follows Object.keys' order). */
+function firstKey(doc: Document): string | undefined {
+  for (const k in doc) return k;
+  return undefined;
 }
 
 /** Index keys that hold the same values of the same types: the index entry need not move. */
