@@ -3,7 +3,9 @@
 // can be read on its own (from /proc); `MIX_PROFILE=dir` runs it under `--cpu-prof` into `dir`.
 // The run is `MIX_ROUNDS` rounds (default 2000, ~20k commands) after a prefill of `MIX_PREFILL`
 // delivered messages (default 80k), so that runs compare at the same collection size (~100k);
-// `MIX_SECONDS` (default 20) cuts a slow run short. Human lines first, then one JSON object as the last line.
+// `MIX_SECONDS` (default 20) cuts a slow run short. `MIX_SERVER=<path of a cli.ts>` runs another
+// copy of the server (an older commit's src, for before/after figures).
+// Human lines first, then one JSON object as the last line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ const BATCH = 10;
 const DESTS = 5_000;
 
 async function startServer(): Promise<{ uri: string; child: ChildProcess }> {
-  const cli = join(import.meta.dirname, '..', 'src', 'cli.ts');
+  const cli = process.env.MIX_SERVER ?? join(import.meta.dirname, '..', 'src', 'cli.ts');
   const flags = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...flags, cli], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
