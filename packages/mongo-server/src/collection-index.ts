@@ -9,11 +9,16 @@ import type { Document } from './wire.ts';
 export type Rec = { readonly id: number; doc: Document; size: number };
 
 /**
- * `k0` repeats the key's first value on the entry itself: an insert's binary search then decides
- * most steps between different strings (destinations, accounts) without loading the key array,
- * and at 100k entries those loads are cache misses more than comparisons.
+ * `k0` and `k1` repeat the key's first two values on the entry itself: an insert's binary search
+ * then decides most steps (different destinations or accounts; one state, then priorities) without
+ * loading the key array, and at 100k entries those loads are cache misses more than comparisons.
  */
-export type IndexEntry = { readonly key: unknown[]; readonly rec: Rec; readonly k0: unknown };
+export type IndexEntry = {
+  readonly key: unknown[];
+  readonly rec: Rec;
+  readonly k0: unknown;
+  readonly k1: unknown;
+};
 
 export type IndexSpec = {
   v: 2;
@@ -27,6 +32,20 @@ export type IndexSpec = {
 
 // Compound keys with several array fields would multiply entries; MongoDB refuses them too.
 const MAX_KEYS_PER_DOC = 10_000;
+
+/** compareBson for two strings, two numbers or two dates; 0 (undecided) for anything else. */
+function quickCompare(x: unknown, y: unknown): number {
+  if (x === y) return 0;
+  const t = typeof x;
+  if (t === typeof y && (t === 'string' || t === 'number'))
+    return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+  if (x instanceof Date && y instanceof Date) {
+    const dx = x.getTime();
+    const dy = y.getTime();
+    return dx < dy ? -1 : dx > dy ? 1 : 0;
+  }
+  return 0;
+}
 
 export class CollectionIndex {
   readonly spec: IndexSpec;
@@ -54,10 +73,16 @@ export class CollectionIndex {
     });
     this.#partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
     const dir0 = this.dirs[0]!;
+    const dir1 = this.dirs[1] ?? 1;
     this.entries = new SortedList((a, b) => {
       const x = a.k0;
       const y = b.k0;
-      if (typeof x === 'string' && typeof y === 'string' && x !== y) return x < y ? -dir0 : dir0;
+      if (x !== y) {
+        if (typeof x === 'string' && typeof y === 'string') return x < y ? -dir0 : dir0;
+      } else {
+        const c = quickCompare(a.k1, b.k1);
+        if (c !== 0) return c * dir1;
+      }
       return this.compareKeys(a.key, b.key) || a.rec.id - b.rec.id;
     });
   }
@@ -175,12 +200,12 @@ export class CollectionIndex {
   add(rec: Rec, keys = this.keysFor(rec.doc)): void {
     if (!keys) return;
     if (keys.length > 1) this.multikey = true;
-    for (const key of keys) this.entries.insert({ key, rec, k0: key[0] });
+    for (const key of keys) this.entries.insert({ key, rec, k0: key[0], k1: key[1] });
   }
 
   remove(rec: Rec, doc: Document = rec.doc, keys = this.keysFor(doc)): void {
     if (!keys) return;
-    for (const key of keys) this.entries.remove({ key, rec, k0: key[0] });
+    for (const key of keys) this.entries.remove({ key, rec, k0: key[0], k1: key[1] });
   }
 
   /** An entry of another record holding one of `keys`, for unique enforcement. */
