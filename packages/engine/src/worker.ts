@@ -54,10 +54,17 @@ export type WorkerOptions = {
   retry?: RetryPolicyOptions | RetryPolicy;
   /**
    * How long finished batches wait for others before their outcomes are written together. Longer
-   * means fewer commands per message at load and more latency per batch. Default 0 (the next turn
-   * of the event loop: batches that finish together still share one write).
+   * means fewer commands per message and more latency before a destination is free again and a
+   * receipt queued (not before delivery). Default 5 ms (0: the next turn of the event loop, where
+   * batches that finish together still share one write).
    */
   recordLingerMs?: number;
+  /**
+   * With batches in flight and work not plentiful (moderate load), wait this long before a claim
+   * round, so that one round takes the destinations that came due meanwhile instead of one round
+   * each. An idle worker claims at once, and at full load the free slots set the pace. Default 5 ms.
+   */
+  claimLingerMs?: number;
   logger?: Logger;
   metrics?: Metrics;
   /** Event tailing (the wake-up source); `false` to rely on timers and poke() only. */
@@ -105,6 +112,7 @@ export class Worker extends EventEmitter {
   readonly #scanIntervalMs: number;
   readonly #busyRecheckMs: number;
   readonly #errorBackoffMs: number;
+  readonly #claimLingerMs: number;
   readonly #policy: RetryPolicy;
   readonly #logger: Logger;
   readonly #metrics: Metrics;
@@ -148,6 +156,7 @@ export class Worker extends EventEmitter {
     this.#scanIntervalMs = options.scanIntervalMs ?? 30_000;
     this.#busyRecheckMs = options.busyRecheckMs ?? 1000;
     this.#errorBackoffMs = options.errorBackoffMs ?? 1000;
+    this.#claimLingerMs = options.claimLingerMs ?? 5;
     for (const [name, v] of Object.entries({
       concurrency: this.#concurrency,
       leaseMs: this.#leaseMs,
@@ -157,6 +166,13 @@ export class Worker extends EventEmitter {
     })) {
       if (!(Number.isFinite(v) && v > 0))
         throw new InvalidEngineOptionError(`${name} must be positive, got ${v}`);
+    }
+    for (const [name, v] of Object.entries({
+      recordLingerMs: options.recordLingerMs ?? 5,
+      claimLingerMs: this.#claimLingerMs,
+    })) {
+      if (!(Number.isFinite(v) && v >= 0))
+        throw new InvalidEngineOptionError(`${name} must be zero or positive, got ${v}`);
     }
     if (this.#renewEveryMs >= this.#leaseMs)
       throw new InvalidEngineOptionError('renewEveryMs must be shorter than leaseMs');
@@ -175,7 +191,7 @@ export class Worker extends EventEmitter {
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
     this.#metrics = options.metrics ?? options.store.metrics;
     this.#tailOptions = options.tail;
-    this.#finisher = new Finisher(this.#store, this.#logger, options.recordLingerMs ?? 0);
+    this.#finisher = new Finisher(this.#store, this.#logger, options.recordLingerMs ?? 5);
   }
 
   get state(): WorkerState {
@@ -393,6 +409,10 @@ export class Worker extends EventEmitter {
     try {
       while (this.#canClaim()) {
         const wakes = this.#wakes;
+        if (this.#claimLingerMs > 0 && this.#inFlight.size > 0 && !this.#plentiful) {
+          await sleep(this.#claimLingerMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
+          if (!this.#canClaim()) break;
+        }
         const slots = this.#freeSlots();
         this.#reserved = slots;
         let found: boolean;
