@@ -32,7 +32,7 @@ export type WorkerOptions = {
   outlets: readonly Outlet[];
   /** Lock owner name, shown in locks and history. Default `<host>:<pid>:<random>`. */
   id?: string;
-  /** Batches in flight at once (each for a different destination). Default 32. */
+  /** Batches in flight at once (each for a different destination). Default 128. */
   concurrency?: number;
   /**
    * While work is plentiful (the last round filled every slot it had) and batches are in flight,
@@ -146,7 +146,7 @@ export class Worker extends EventEmitter {
     super();
     this.#store = options.store;
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    this.#concurrency = options.concurrency ?? 32;
+    this.#concurrency = options.concurrency ?? 128;
     this.#minClaimSlots = Math.min(
       options.minClaimSlots ?? Math.ceil(this.#concurrency / 4),
       this.#concurrency,

@@ -119,7 +119,7 @@ export const CONFIG_FIELDS = {
     sessionInitTimeoutMs: int(60 * SECOND, 0, 'Close a connection that has not bound by then; 0 disables.'),
   },
   delivery: {
-    concurrency: int(32, 1, 'Batches in flight at once per worker (each for a different destination).', {
+    concurrency: int(128, 1, 'Batches in flight at once per worker (each for a different destination).', {
       max: 1000,
     }),
     leaseMs: int(30 * SECOND, 1000, 'Lease on a claimed destination and its messages.'),
