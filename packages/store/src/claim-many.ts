@@ -40,6 +40,17 @@ export type ClaimManyResult = {
   lost: string[];
 };
 
+/**
+ * Receipts per batch on one receipt lane. The four per batch are per subscriber; a lane is not one
+ * (receipts have no order and go to the ESME), and larger batches keep a bulk sender's receipts up
+ * with its messages: the ESME outlet sends a batch of receipts at once, within the session window.
+ */
+export const MAX_RECEIPT_BATCH = 16;
+
+function batchLimit(list: readonly SmsRecord[]): number {
+  return list.length > 0 && list[0]!.kind === 'receipt' ? MAX_RECEIPT_BATCH : MAX_BATCH;
+}
+
 /** Head of the queue per destination, in the order the destinations came due. */
 function groupByDestination(candidates: SmsRecord[], max: number): Map<string, SmsRecord[]> {
   const byDest = new Map<string, SmsRecord[]>();
@@ -62,7 +73,7 @@ type Due = { candidates: SmsRecord[]; truncated: boolean };
 function addMore(byDest: Map<string, SmsRecord[]>, more: readonly SmsRecord[]): void {
   for (const m of more) {
     const list = byDest.get(m.destMsisdn);
-    if (list && list.length < MAX_BATCH && list[0]!.target === m.target) list.push(m);
+    if (list && list.length < batchLimit(list) && list[0]!.target === m.target) list.push(m);
   }
   for (const list of byDest.values()) list.sort(compareDestinationOrder);
 }
@@ -102,7 +113,7 @@ async function findMore(
   seen: readonly SmsRecord[],
   now: Date,
 ): Promise<SmsRecord[]> {
-  const short = [...byDest].filter(([, list]) => list.length < MAX_BATCH).map(([d]) => d);
+  const short = [...byDest].filter(([, list]) => list.length < batchLimit(list)).map(([d]) => d);
   if (short.length === 0) return [];
   return ctx.cols.sms
     .find(
@@ -112,7 +123,7 @@ async function findMore(
         nextAttemptAt: { $lte: now },
         _id: { $nin: seen.map((m) => m._id) },
       } as Filter<SmsRecord>,
-      { sort: { destMsisdn: 1, ...DESTINATION_ORDER }, limit: MAX_BATCH * short.length },
+      { sort: { destMsisdn: 1, ...DESTINATION_ORDER }, limit: MAX_RECEIPT_BATCH * short.length },
     )
     .toArray();
 }
@@ -264,7 +275,10 @@ async function claimFound(
   addMore(byDest, more);
 
   const heads = new Map<string, SmsRecord[]>();
-  for (const d of won) heads.set(d, byDest.get(d)!.slice(0, MAX_BATCH));
+  for (const d of won) {
+    const list = byDest.get(d)!;
+    heads.set(d, list.slice(0, batchLimit(list)));
+  }
   const lockOpts = { owner: opts.owner, token: opts.token, leaseMs: opts.leaseMs };
   const slow = await unsettled(ctx, heads, now);
   const settled = won.filter((d) => !slow.has(d));

@@ -12,7 +12,7 @@ export function receiptTarget(accountId: string): string {
 }
 
 /** Receipts of one account spread over this many destination locks. */
-export const RECEIPT_LANES = 16;
+export const RECEIPT_LANES = 64;
 
 /**
  * The lock key of a receipt. Receipts go to the submitting ESME, not to a handset, so locking them

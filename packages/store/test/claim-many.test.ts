@@ -225,4 +225,15 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     // And the next round takes them at once.
     expect((await round('b')).batches).toHaveLength(2);
   });
+
+  it('takes up to four messages of a subscriber per batch, and up to sixteen receipts of a lane', async () => {
+    for (let i = 0; i < 10; i += 1) {
+      await store.queue(message('1001'));
+      await store.queue(message('1002', { kind: 'receipt' }));
+      clock.advance(1);
+    }
+    const r = await round('a');
+    const sizes = Object.fromEntries(r.batches.map((b) => [b.destMsisdn, b.batch.length]));
+    expect(sizes).toEqual({ '1001': 4, '1002': 10 });
+  });
 });

@@ -10,7 +10,7 @@
 // Environment (defaults in brackets):
 //   K senders [6], W window per sender [20], SINKS sink receivers [2], DESTS destinations [1000],
 //   BACKLOG submitted-not-delivered cap at full load [1000], FULL_MS [10000], HALF_MS [8000],
-//   CONCURRENCY delivery.concurrency [128], SMSC_WINDOW deliver_sm window per session [50],
+//   CONCURRENCY delivery.concurrency [128], SMSC_WINDOW deliver_sm window per session [100],
 //   RECEIPTS=0 none asked,
 //   TIMING=1 the child's driver times every command (printed before the JSON line),
 //   PROFILE=1 the child runs with --cpu-prof into PROFILE_DIR [<tmp>/smsc-bench-profiles];
@@ -35,7 +35,7 @@ const DESTS = env('DESTS', 1000);
 const FULL_MS = env('FULL_MS', 10_000);
 const HALF_MS = env('HALF_MS', 8000);
 const CONCURRENCY = env('CONCURRENCY', 128);
-const SMSC_WINDOW = env('SMSC_WINDOW', 50);
+const SMSC_WINDOW = env('SMSC_WINDOW', 100);
 const BACKLOG = env('BACKLOG', 1000);
 /** RECEIPTS=0: registered_delivery 0, to see what receipts cost. */
 const RECEIPTS = process.env.RECEIPTS !== '0';
