@@ -1,4 +1,4 @@
-import { type MongoServerHandle, startMongoServer } from '@smsc/mongo-server';
+import { type MongoServerThread, startMongoServerThread } from '@smsc/mongo-server';
 import { createStore, type Store } from '@smsc/store';
 import { MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
@@ -24,12 +24,13 @@ export async function openDatabase(
   logger: Logger,
   options: { allowInMemory: boolean },
 ): Promise<Database> {
-  let server: MongoServerHandle | undefined;
+  let server: MongoServerThread | undefined;
   let uri = config.mongodb.uri;
   if (uri === undefined) {
     if (!options.allowInMemory)
       throw new InvalidConfigError('mongodb.uri', 'is required for this role (set MONGODB_URI)');
-    server = await startMongoServer({ port: 0 });
+    // On a thread of its own, so that the database and the SMPP sessions do not share one event loop.
+    server = await startMongoServerThread({ port: 0 });
     uri = server.uri;
     logger.warn(
       { uri },

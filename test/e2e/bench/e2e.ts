@@ -18,9 +18,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startMongoServerThread } from '@smsc/mongo-server';
 import { type SmscProcess, startSmscProcess } from '../support/smsc-process.ts';
 import { type LoadResult, runLoad } from './load.ts';
-import { countsSince, startMongoThread } from './mongo-thread.ts';
 
 const env = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -69,6 +69,16 @@ type Phase = {
 };
 
 /** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
+/** Commands counted between two snapshots, by name. */
+function countsSince(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, n] of after) {
+    const d = n - (before.get(name) ?? 0);
+    if (d > 0) out[name] = d;
+  }
+  return out;
+}
+
 function processCpuUs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -141,8 +151,8 @@ async function phase(
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'smsc-bench-e2e-'));
-const mongo = await startMongoThread();
-const counter = mongo;
+const mongo = await startMongoServerThread();
+const counter = { snapshot: () => mongo.commandCounts() };
 let smsc: SmscProcess | undefined;
 let exitCode = 0;
 /** The JSON line, printed last of all (after the child's timing, if any). */

@@ -1,0 +1,41 @@
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { startMongoServerThread } from '../src/index.ts';
+
+describe('the server on a thread of its own', () => {
+  it('serves the driver, counts the commands it runs, and stops with close()', async () => {
+    const server = await startMongoServerThread({ replicaSet: 'rs1' });
+    expect(server.replicaSet).toBe('rs1');
+    expect(server.uri).toBe(`mongodb://127.0.0.1:${server.port}/?replicaSet=rs1`);
+    const client = new MongoClient(server.uri);
+    try {
+      const coll = client.db('thread').collection<{ _id: string; n: number }>('things');
+      const before = await server.commandCounts();
+      await coll.insertMany([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 2 },
+      ]);
+      expect(await coll.find({ n: { $gt: 1 } }).toArray()).toEqual([{ _id: 'b', n: 2 }]);
+      const after = await server.commandCounts();
+      expect((after.get('insert') ?? 0) - (before.get('insert') ?? 0)).toBe(1);
+      expect((after.get('find') ?? 0) - (before.get('find') ?? 0)).toBe(1);
+    } finally {
+      await client.close();
+    }
+    await server.close();
+    await server.close();
+    // Nothing listens any more.
+    const late = new MongoClient(server.uri, { serverSelectionTimeoutMS: 300 });
+    await expect(late.connect()).rejects.toThrow();
+    await late.close();
+  });
+
+  it('reports a port it cannot listen on instead of hanging', async () => {
+    const first = await startMongoServerThread();
+    try {
+      await expect(startMongoServerThread({ port: first.port })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.close();
+    }
+  });
+});
