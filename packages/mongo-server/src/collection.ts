@@ -250,6 +250,35 @@ export class Collection {
     return undefined;
   }
 
+  /**
+   * Capped: where a tail may start when nothing before the record `firstId` can match: the id of
+   * the live record just before it (what `recordsAfter` takes), or 0 when it is the oldest.
+   */
+  positionBefore(firstId: number): number {
+    const ring = this.#ring;
+    let lo = this.#head;
+    let hi = ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ring[mid]!.id < firstId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= this.#head; i--) {
+      const rec = ring[i]!;
+      if (this.records.get(rec.id) === rec) return rec.id;
+    }
+    return 0;
+  }
+
+  /** Capped: the id of the newest live record, 0 when there is none. */
+  get newestId(): number {
+    for (let i = this.#ring.length - 1; i >= this.#head; i--) {
+      const rec = this.#ring[i]!;
+      if (this.records.get(rec.id) === rec) return rec.id;
+    }
+    return 0;
+  }
+
   /** Capped: records with an id above `afterId`, in insertion order. */
   *recordsAfter(afterId: number): Generator<Rec> {
     const ring = this.#ring;

@@ -170,4 +170,24 @@ describe('capped collections and tailable cursors', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
     expect(cursor.closed).toBe(true);
   });
+
+  it('a tail resuming with an _id condition returns the matches in insertion order, not _id order', async () => {
+    const n = name();
+    await db.createCollection(n, { capped: true, size: 100_000 });
+    const c = db.collection<Doc>(n);
+    // Insertion order differs from _id order, as with ids from several processes' clocks.
+    for (const _id of ['a', 'z', 'b', 'm', 'c']) await c.insertOne({ _id, k: _id === 'm' ? 2 : 1 });
+    let r = await tail(n, { filter: { _id: { $gt: 'l' } } });
+    expect(r.cursor.firstBatch?.map((d) => d._id)).toEqual(['z', 'm']);
+    // With more of the filter: it still applies to every record read.
+    r = await tail(n, { filter: { _id: { $gt: 'b' }, k: 1 } });
+    expect(r.cursor.firstBatch?.map((d) => d._id)).toEqual(['z', 'c']);
+    // Nothing matches yet: the tail waits at the end and sees what comes later.
+    r = await tail(n, { filter: { _id: { $gt: 'zz' } } });
+    expect(r.cursor.firstBatch).toEqual([]);
+    await c.insertOne({ _id: 'zzz', k: 1 });
+    await c.insertOne({ _id: 'd', k: 1 });
+    const more = await getMore(n, idOf(r), 200);
+    expect(more.cursor.nextBatch?.map((d) => d._id)).toEqual(['zzz']);
+  });
 });

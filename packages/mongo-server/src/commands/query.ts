@@ -1,4 +1,5 @@
 import { compareBson } from '../bson-order.ts';
+import type { Collection } from '../collection.ts';
 import {
   checkTailPosition,
   cursorIdFromWire,
@@ -18,6 +19,22 @@ import { changeStreamReply } from './change-stream.ts';
 import { type CommandContext, type CommandHandler, collectionName } from './context.ts';
 
 /** `{cursor: {firstBatch|nextBatch, id: Long, ns}, ok: 1}`: the id must be int64 for the driver. */
+/**
+ * Where a new tailable cursor starts reading. A tail that resumes with `{_id: {$gt: last}}` would
+ * otherwise test every record of the capped collection (a 16 MiB event log holds ~100,000) before
+ * its first batch. The records that match the `_id` condition come from the `_id` index; nothing
+ * inserted before the first of them can match, so the scan starts there. The rest of the filter
+ * still applies to every record read.
+ */
+function tailStart(coll: Collection, filter: Document | undefined): number {
+  if (!filter || !('_id' in filter)) return 0;
+  const matches = coll.find({ _id: filter._id });
+  if (matches.length === 0) return coll.newestId;
+  let first = matches[0]!.id;
+  for (const rec of matches) if (rec.id < first) first = rec.id;
+  return coll.positionBefore(first);
+}
+
 export function cursorReply(ns: string, id: number, batch: Document[], first: boolean): Document {
   return { cursor: { [first ? 'firstBatch' : 'nextBatch']: batch, id: cursorIdLong(id), ns }, ok: 1 };
 }
@@ -85,7 +102,7 @@ const find: CommandHandler = (ctx) => {
         kind: 'tail',
         coll,
         match: compileFilter(filter),
-        lastExamined: 0,
+        lastExamined: tailStart(coll, filter),
         awaitData: cmd.awaitData === true,
       },
       projection,
