@@ -15,6 +15,11 @@ port.on('message', async (request: ThreadRequest) => {
     port.postMessage({ type: 'counts', id: request.id, counts: [...counts] } satisfies ThreadReply);
     return;
   }
+  if (request.type === 'utilization') {
+    const utilization = performance.eventLoopUtilization();
+    port.postMessage({ type: 'utilization', id: request.id, utilization } satisfies ThreadReply);
+    return;
+  }
   await server.close();
   port.postMessage({ type: 'closed', id: request.id } satisfies ThreadReply);
 });

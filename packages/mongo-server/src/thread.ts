@@ -1,6 +1,7 @@
 // The in-memory server on a thread of its own: a process that embeds it (`smsc all` without a
 // MongoDB URI, the end-to-end benchmark) then has two event loops, so the database does not wait
 // behind the SMPP sessions and the other way round, as with a real mongod in another process.
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { MongoServerOptions } from './server.ts';
 
@@ -13,14 +14,20 @@ export type MongoServerThread = {
   readonly replicaSet: string | undefined;
   /** Commands run so far, by name (benchmarks count them this way, without a proxy in between). */
   commandCounts(): Promise<Map<string, number>>;
+  /** The thread's event loop utilisation so far (`performance.eventLoopUtilization()` there). */
+  eventLoopUtilization(): Promise<EventLoopUtilization>;
   /** Stops the server, then the thread; idempotent. */
   close(): Promise<void>;
 };
 
-export type ThreadRequest = { type: 'counts'; id: number } | { type: 'close'; id: number };
+export type ThreadRequest =
+  | { type: 'counts'; id: number }
+  | { type: 'utilization'; id: number }
+  | { type: 'close'; id: number };
 export type ThreadReply =
   | { type: 'ready'; uri: string; port: number; replicaSet: string | undefined }
   | { type: 'counts'; id: number; counts: [string, number][] }
+  | { type: 'utilization'; id: number; utilization: EventLoopUtilization }
   | { type: 'closed'; id: number };
 
 /** Starts the server in a worker thread; resolves once it listens. */
@@ -62,6 +69,11 @@ export async function startMongoServerThread(
     async commandCounts() {
       const reply = await ask('counts');
       return new Map(reply.type === 'counts' ? reply.counts : []);
+    },
+    async eventLoopUtilization() {
+      const reply = await ask('utilization');
+      if (reply.type !== 'utilization') throw new Error(`unexpected reply ${reply.type}`);
+      return reply.utilization;
     },
     close() {
       closing ??= (async () => {

@@ -39,6 +39,12 @@ export type TailOptions = {
   maxAwaitTimeMS?: number;
   /** Pause before re-opening a dead cursor or after an error. Default 500 ms. */
   retryDelayMs?: number;
+  /**
+   * After a batch that held events, wait this long before asking for the next, so that events
+   * written meanwhile come in one getMore instead of one each. An idle tail is not delayed: its
+   * awaiting getMore returns as soon as an event is written. Default 5 ms.
+   */
+  lingerMs?: number;
   logger?: Logger;
 };
 
@@ -72,6 +78,7 @@ export async function* tailEvents(
   const { signal } = options;
   const maxAwaitTimeMS = options.maxAwaitTimeMS ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 500;
+  const lingerMs = options.lingerMs ?? 5;
   const logger = options.logger ?? ctx.logger;
   const pause = async () => {
     try {
@@ -101,10 +108,17 @@ export async function* tailEvents(
     });
     try {
       yield { kind: 'gap', reason: 'opened' };
+      let busy = false;
       while (!signal?.aborted) {
+        if (busy && lingerMs > 0 && cursor.bufferedCount() === 0) {
+          busy = false;
+          await sleep(lingerMs, undefined, { signal }).catch(() => undefined);
+          if (signal?.aborted) break;
+        }
         const doc = await cursor.tryNext();
         if (doc) {
           last = doc._id;
+          busy = true;
           yield { kind: 'event', event: doc };
           continue;
         }

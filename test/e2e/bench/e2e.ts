@@ -66,6 +66,8 @@ type Phase = {
   commandsPerMessage: number;
   /** CPU per delivered message (its receipt included), µs: the smsc process, and this process (MongoDB thread, senders, sinks). */
   cpuUsPerMessage: { smsc: number; bench: number };
+  /** Share of the phase each part was busy, %: the MongoDB thread, the load generator's thread, the smsc process (of one core). */
+  busyPercent: { mongoThread: number; loadThread: number; smsc: number };
 };
 
 /** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
@@ -100,6 +102,8 @@ async function phase(
 ): Promise<Phase> {
   const before = await counter.snapshot();
   const cpuBefore = { smsc: smsc ? processCpuUs(smsc.pid) : 0, bench: benchCpuUs() };
+  const startedAt = performance.now();
+  const eluBefore = { mongo: await mongo.eventLoopUtilization(), load: performance.eventLoopUtilization() };
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
@@ -107,9 +111,15 @@ async function phase(
   while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
   const perMessage = (us: number) => Math.round(us / Math.max(1, load.seen.size));
-  const cpu = {
-    smsc: perMessage((smsc ? processCpuUs(smsc.pid) : 0) - cpuBefore.smsc),
-    bench: perMessage(benchCpuUs() - cpuBefore.bench),
+  const smscCpuUs = (smsc ? processCpuUs(smsc.pid) : 0) - cpuBefore.smsc;
+  const cpu = { smsc: perMessage(smscCpuUs), bench: perMessage(benchCpuUs() - cpuBefore.bench) };
+  const percent = (x: number) => Math.round(x * 100);
+  const busy = {
+    mongoThread: percent(
+      performance.eventLoopUtilization(await mongo.eventLoopUtilization(), eluBefore.mongo).utilization,
+    ),
+    loadThread: percent(performance.eventLoopUtilization(eluBefore.load).utilization),
+    smsc: percent(smscCpuUs / ((performance.now() - startedAt) * 1000)),
   };
   const commands = countsSince(before, await counter.snapshot());
   // Server monitoring (hello) is not the cost of a message.
@@ -129,12 +139,14 @@ async function phase(
     commands: work,
     commandsPerMessage: Math.round((total / Math.max(1, load.seen.size)) * 100) / 100,
     cpuUsPerMessage: cpu,
+    busyPercent: busy,
   };
   console.log(
     `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
       `(${result.deliveredPerS}/s end to end), ${result.receipts} receipts (${result.receiptsPerS}/s); ` +
       `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
       `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.bench} µs bench (MongoDB, senders, sinks); ` +
+      `busy: MongoDB thread ${busy.mongoThread} %, load generator ${busy.loadThread} %, smsc ${busy.smsc} % of a core; ` +
       `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
       Object.entries(work)
         .sort((a, b) => b[1] - a[1])
@@ -232,6 +244,7 @@ try {
     halfRate: { ratePerS: halfRate, p50Ms: half.p50, p99Ms: half.p99, delivered: half.delivered },
     commandsPerMessage: full.commandsPerMessage,
     cpuUsPerMessage: full.cpuUsPerMessage,
+    busyPercent: full.busyPercent,
     commandsPerMessageAtHalfRate: half.commandsPerMessage,
     commands: full.commands,
   });
