@@ -6,4 +6,5 @@ export {
   type MongoServerThread,
   type MongoServerThreadOptions,
   startMongoServerThread,
+  type ThreadLoopStats,
 } from './thread.ts';

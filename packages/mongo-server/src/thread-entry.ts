@@ -1,4 +1,5 @@
 // The worker side of startMongoServerThread: runs the server, counts commands, answers requests.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startMongoServer } from './server.ts';
 import type { MongoServerThreadOptions, ThreadReply, ThreadRequest } from './thread.ts';
@@ -6,6 +7,8 @@ import type { MongoServerThreadOptions, ThreadReply, ThreadRequest } from './thr
 const port = parentPort;
 if (!port) throw new Error('thread-entry.ts runs only as a worker thread (see startMongoServerThread)');
 const counts = new Map<string, number>();
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
 const server = await startMongoServer({
   ...(workerData as MongoServerThreadOptions),
   onCommand: (name) => counts.set(name, (counts.get(name) ?? 0) + 1),
@@ -17,7 +20,9 @@ port.on('message', async (request: ThreadRequest) => {
   }
   if (request.type === 'utilization') {
     const utilization = performance.eventLoopUtilization();
-    port.postMessage({ type: 'utilization', id: request.id, utilization } satisfies ThreadReply);
+    const maxDelayMs = Math.round(delay.max / 1e6);
+    delay.reset();
+    port.postMessage({ type: 'utilization', id: request.id, utilization, maxDelayMs } satisfies ThreadReply);
     return;
   }
   await server.close();

@@ -14,11 +14,16 @@ export type MongoServerThread = {
   readonly replicaSet: string | undefined;
   /** Commands run so far, by name (benchmarks count them this way, without a proxy in between). */
   commandCounts(): Promise<Map<string, number>>;
-  /** The thread's event loop utilisation so far (`performance.eventLoopUtilization()` there). */
-  eventLoopUtilization(): Promise<EventLoopUtilization>;
+  /**
+   * The thread's event loop: its utilisation so far (`performance.eventLoopUtilization()` there)
+   * and the longest delay since the previous call (a long command or a garbage collection shows here).
+   */
+  loopStats(): Promise<ThreadLoopStats>;
   /** Stops the server, then the thread; idempotent. */
   close(): Promise<void>;
 };
+
+export type ThreadLoopStats = { utilization: EventLoopUtilization; maxDelayMs: number };
 
 export type ThreadRequest =
   | { type: 'counts'; id: number }
@@ -27,7 +32,7 @@ export type ThreadRequest =
 export type ThreadReply =
   | { type: 'ready'; uri: string; port: number; replicaSet: string | undefined }
   | { type: 'counts'; id: number; counts: [string, number][] }
-  | { type: 'utilization'; id: number; utilization: EventLoopUtilization }
+  | ({ type: 'utilization'; id: number } & ThreadLoopStats)
   | { type: 'closed'; id: number };
 
 /** Starts the server in a worker thread; resolves once it listens. */
@@ -70,10 +75,10 @@ export async function startMongoServerThread(
       const reply = await ask('counts');
       return new Map(reply.type === 'counts' ? reply.counts : []);
     },
-    async eventLoopUtilization() {
+    async loopStats() {
       const reply = await ask('utilization');
       if (reply.type !== 'utilization') throw new Error(`unexpected reply ${reply.type}`);
-      return reply.utilization;
+      return { utilization: reply.utilization, maxDelayMs: reply.maxDelayMs };
     },
     close() {
       closing ??= (async () => {

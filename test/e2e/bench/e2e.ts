@@ -68,6 +68,8 @@ type Phase = {
   cpuUsPerMessage: { smsc: number; bench: number };
   /** Share of the phase each part was busy, %: the MongoDB thread, the load generator's thread, the smsc process (of one core). */
   busyPercent: { mongoThread: number; loadThread: number; smsc: number };
+  /** The MongoDB thread's longest event-loop stall in the phase, ms (a long GC shows here). */
+  mongoMaxStallMs: number;
 };
 
 /** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
@@ -103,7 +105,10 @@ async function phase(
   const before = await counter.snapshot();
   const cpuBefore = { smsc: smsc ? processCpuUs(smsc.pid) : 0, bench: benchCpuUs() };
   const startedAt = performance.now();
-  const eluBefore = { mongo: await mongo.eventLoopUtilization(), load: performance.eventLoopUtilization() };
+  const eluBefore = {
+    mongo: (await mongo.loopStats()).utilization,
+    load: performance.eventLoopUtilization(),
+  };
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
@@ -114,9 +119,10 @@ async function phase(
   const smscCpuUs = (smsc ? processCpuUs(smsc.pid) : 0) - cpuBefore.smsc;
   const cpu = { smsc: perMessage(smscCpuUs), bench: perMessage(benchCpuUs() - cpuBefore.bench) };
   const percent = (x: number) => Math.round(x * 100);
+  const mongoLoop = await mongo.loopStats();
   const busy = {
     mongoThread: percent(
-      performance.eventLoopUtilization(await mongo.eventLoopUtilization(), eluBefore.mongo).utilization,
+      performance.eventLoopUtilization(mongoLoop.utilization, eluBefore.mongo).utilization,
     ),
     loadThread: percent(performance.eventLoopUtilization(eluBefore.load).utilization),
     smsc: percent(smscCpuUs / ((performance.now() - startedAt) * 1000)),
@@ -140,13 +146,15 @@ async function phase(
     commandsPerMessage: Math.round((total / Math.max(1, load.seen.size)) * 100) / 100,
     cpuUsPerMessage: cpu,
     busyPercent: busy,
+    mongoMaxStallMs: mongoLoop.maxDelayMs,
   };
   console.log(
     `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
       `(${result.deliveredPerS}/s end to end), ${result.receipts} receipts (${result.receiptsPerS}/s); ` +
       `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
       `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.bench} µs bench (MongoDB, senders, sinks); ` +
-      `busy: MongoDB thread ${busy.mongoThread} %, load generator ${busy.loadThread} %, smsc ${busy.smsc} % of a core; ` +
+      `busy: MongoDB thread ${busy.mongoThread} % (longest stall ${mongoLoop.maxDelayMs} ms), load generator ` +
+      `${busy.loadThread} %, smsc ${busy.smsc} % of a core; ` +
       `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
       Object.entries(work)
         .sort((a, b) => b[1] - a[1])
@@ -245,6 +253,7 @@ try {
     commandsPerMessage: full.commandsPerMessage,
     cpuUsPerMessage: full.cpuUsPerMessage,
     busyPercent: full.busyPercent,
+    halfRateMongoMaxStallMs: half.mongoMaxStallMs,
     commandsPerMessageAtHalfRate: half.commandsPerMessage,
     commands: full.commands,
   });
