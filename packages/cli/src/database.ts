@@ -1,4 +1,4 @@
-import { type MongoServerThread, startMongoServerThread } from '@smsc/mongo-server';
+import { type RemoteServer, startMongoServerThread } from '@smsc/mongo-server';
 import { createStore, type Store } from '@smsc/store';
 import { MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
@@ -24,7 +24,7 @@ export async function openDatabase(
   logger: Logger,
   options: { allowInMemory: boolean },
 ): Promise<Database> {
-  let server: MongoServerThread | undefined;
+  let server: RemoteServer | undefined;
   let uri = config.mongodb.uri;
   if (uri === undefined) {
     if (!options.allowInMemory)

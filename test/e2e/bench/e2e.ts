@@ -1,5 +1,6 @@
 // `pnpm bench:e2e`: the whole path, submit_sm -> MongoDB -> deliver_sm, with receipts.
-// The in-memory MongoDB runs in a worker thread of this process and counts the commands it runs;
+// The in-memory MongoDB runs in a child process of its own (as a mongod would; in a thread of this
+// process its major garbage collections stalled it far more) and counts the commands it runs;
 // `smsc all` runs as a child process (the real CLI and roles); K acme transmitters submit to 4670...
 // routed to `sink`, bound as receiver(s) on the same SMSC; an acme receiver takes the receipts.
 // Phase 1 (full load): as fast as the windows allow while at most BACKLOG messages wait, for
@@ -18,7 +19,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startMongoServerThread } from '@smsc/mongo-server';
+import { startMongoServerProcess } from '@smsc/mongo-server';
 import { type SmscProcess, startSmscProcess } from '../support/smsc-process.ts';
 import { type LoadResult, runLoad } from './load.ts';
 
@@ -64,11 +65,11 @@ type Phase = {
   max: number | null;
   commands: Record<string, number>;
   commandsPerMessage: number;
-  /** CPU per delivered message (its receipt included), µs: the smsc process, and this process (MongoDB thread, senders, sinks). */
-  cpuUsPerMessage: { smsc: number; bench: number };
-  /** Share of the phase each part was busy, %: the MongoDB thread, the load generator's thread, the smsc process (of one core). */
-  busyPercent: { mongoThread: number; loadThread: number; smsc: number };
-  /** The MongoDB thread's longest event-loop stall in the phase, ms (a long GC shows here). */
+  /** CPU per delivered message (its receipt included), µs: the smsc process, the MongoDB process, this process (senders, sinks). */
+  cpuUsPerMessage: { smsc: number; mongo: number; load: number };
+  /** Share of the phase each part was busy, % of a core: MongoDB, the load generator, the smsc process. */
+  busyPercent: { mongo: number; load: number; smsc: number };
+  /** MongoDB's longest event-loop stall in the phase, ms (a long GC shows here). */
   mongoMaxStallMs: number;
 };
 
@@ -103,30 +104,32 @@ async function phase(
   run: () => Promise<LoadResult>,
 ): Promise<Phase> {
   const before = await counter.snapshot();
-  const cpuBefore = { smsc: smsc ? processCpuUs(smsc.pid) : 0, bench: benchCpuUs() };
+  const cpuNow = () => ({
+    smsc: smsc ? processCpuUs(smsc.pid) : 0,
+    mongo: mongo.pid !== undefined ? processCpuUs(mongo.pid) : 0,
+    load: benchCpuUs(),
+  });
+  const cpuBefore = cpuNow();
   const startedAt = performance.now();
-  const eluBefore = {
-    mongo: (await mongo.loopStats()).utilization,
-    load: performance.eventLoopUtilization(),
-  };
+  await mongo.loopStats(); // resets the longest stall
   const load = await run();
   const n = load.acked.size;
   const end = performance.now() + DRAIN_LIMIT_MS;
   const receiptsDue = RECEIPTS ? n : 0;
   while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
-  const perMessage = (us: number) => Math.round(us / Math.max(1, load.seen.size));
-  const smscCpuUs = (smsc ? processCpuUs(smsc.pid) : 0) - cpuBefore.smsc;
-  const cpu = { smsc: perMessage(smscCpuUs), bench: perMessage(benchCpuUs() - cpuBefore.bench) };
-  const percent = (x: number) => Math.round(x * 100);
-  const mongoLoop = await mongo.loopStats();
-  const busy = {
-    mongoThread: percent(
-      performance.eventLoopUtilization(mongoLoop.utilization, eluBefore.mongo).utilization,
-    ),
-    loadThread: percent(performance.eventLoopUtilization(eluBefore.load).utilization),
-    smsc: percent(smscCpuUs / ((performance.now() - startedAt) * 1000)),
+  const cpuAfter = cpuNow();
+  const wallUs = (performance.now() - startedAt) * 1000;
+  const used = {
+    smsc: cpuAfter.smsc - cpuBefore.smsc,
+    mongo: cpuAfter.mongo - cpuBefore.mongo,
+    load: cpuAfter.load - cpuBefore.load,
   };
+  const perMessage = (us: number) => Math.round(us / Math.max(1, load.seen.size));
+  const cpu = { smsc: perMessage(used.smsc), mongo: perMessage(used.mongo), load: perMessage(used.load) };
+  const percent = (us: number) => Math.round((us / wallUs) * 100);
+  const busy = { mongo: percent(used.mongo), load: percent(used.load), smsc: percent(used.smsc) };
+  const mongoLoop = await mongo.loopStats();
   const commands = countsSince(before, await counter.snapshot());
   // Server monitoring (hello) is not the cost of a message.
   const { hello: _monitoring, ...work } = commands;
@@ -152,9 +155,9 @@ async function phase(
     `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
       `(${result.deliveredPerS}/s end to end), ${result.receipts} receipts (${result.receiptsPerS}/s); ` +
       `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
-      `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.bench} µs bench (MongoDB, senders, sinks); ` +
-      `busy: MongoDB thread ${busy.mongoThread} % (longest stall ${mongoLoop.maxDelayMs} ms), load generator ` +
-      `${busy.loadThread} %, smsc ${busy.smsc} % of a core; ` +
+      `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.mongo} µs MongoDB + ${cpu.load} µs load ` +
+      `generator; busy (% of a core): smsc ${busy.smsc}, MongoDB ${busy.mongo} (longest stall ` +
+      `${mongoLoop.maxDelayMs} ms), load generator ${busy.load}; ` +
       `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
       Object.entries(work)
         .sort((a, b) => b[1] - a[1])
@@ -171,7 +174,7 @@ async function phase(
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'smsc-bench-e2e-'));
-const mongo = await startMongoServerThread();
+const mongo = await startMongoServerProcess();
 const counter = { snapshot: () => mongo.commandCounts() };
 let smsc: SmscProcess | undefined;
 let exitCode = 0;
@@ -204,8 +207,8 @@ try {
   });
   const port = smsc.smpp!.port;
   console.log(
-    `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB in a worker thread of the bench ` +
-      `process; K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
+    `smsc all (pid ${smsc.pid}) on 127.0.0.1:${port}; in-memory MongoDB in a child process ` +
+      `(pid ${mongo.pid}); K=${K} senders x window ${W}, ${SINKS} sink receiver(s), ${DESTS} destinations, ` +
       `delivery.concurrency ${CONCURRENCY}, deliver_sm window ${SMSC_WINDOW}, receipts ${RECEIPTS ? 'on' : 'off'}`,
   );
   const base = {

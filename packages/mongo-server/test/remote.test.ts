@@ -1,15 +1,18 @@
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { startMongoServerThread } from '../src/index.ts';
+import { type RemoteServer, startMongoServerProcess, startMongoServerThread } from '../src/index.ts';
 
-describe('the server on a thread of its own', () => {
-  it('serves the driver, counts the commands it runs, and stops with close()', async () => {
-    const server = await startMongoServerThread({ replicaSet: 'rs1' });
+describe.each([
+  ['a thread', startMongoServerThread],
+  ['a child process', startMongoServerProcess],
+] as const)('the server on %s of its own', (_host, start) => {
+  it('serves the driver, counts the commands it runs, reports its loop, and stops with close()', async () => {
+    const server: RemoteServer = await start({ replicaSet: 'rs1' });
     expect(server.replicaSet).toBe('rs1');
     expect(server.uri).toBe(`mongodb://127.0.0.1:${server.port}/?replicaSet=rs1`);
     const client = new MongoClient(server.uri);
     try {
-      const coll = client.db('thread').collection<{ _id: string; n: number }>('things');
+      const coll = client.db('remote').collection<{ _id: string; n: number }>('things');
       const before = await server.commandCounts();
       await coll.insertMany([
         { _id: 'a', n: 1 },
@@ -36,11 +39,21 @@ describe('the server on a thread of its own', () => {
   });
 
   it('reports a port it cannot listen on instead of hanging', async () => {
-    const first = await startMongoServerThread();
+    const first = await start();
     try {
-      await expect(startMongoServerThread({ port: first.port })).rejects.toThrow(/EADDRINUSE/);
+      await expect(start({ port: first.port })).rejects.toThrow();
     } finally {
       await first.close();
     }
+  });
+});
+
+describe('the server in a child process', () => {
+  it('names the process, whose exit ends the server', async () => {
+    const server = await startMongoServerProcess();
+    expect(server.pid).toBeGreaterThan(0);
+    process.kill(server.pid!, 'SIGKILL');
+    await expect(server.commandCounts()).rejects.toThrow(/exited/);
+    await server.close();
   });
 });
