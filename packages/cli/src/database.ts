@@ -1,4 +1,4 @@
-import { type RemoteServer, startMongoServerThread } from '@smsc/mongo-server';
+import { type RemoteServer, startMongoServerProcess } from '@smsc/mongo-server';
 import { createStore, type Store } from '@smsc/store';
 import { MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
@@ -29,8 +29,9 @@ export async function openDatabase(
   if (uri === undefined) {
     if (!options.allowInMemory)
       throw new InvalidConfigError('mongodb.uri', 'is required for this role (set MONGODB_URI)');
-    // On a thread of its own, so that the database and the SMPP sessions do not share one event loop.
-    server = await startMongoServerThread({ port: 0 });
+    // In a process of its own, as a mongod would run: the database and the SMPP sessions do not share
+    // an event loop, nor a heap whose garbage collections would stall both (it exits with us).
+    server = await startMongoServerProcess({ port: 0 });
     uri = server.uri;
     logger.warn(
       { uri },
