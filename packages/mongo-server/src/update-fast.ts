@@ -73,14 +73,14 @@ export function tryFastUpdate(next: Document, modifier: Document): boolean | und
     for (const [p, v] of Object.entries(arg as Document)) {
       const key = last(p);
       if (op === '$unset') {
-        const parent = walkCopying(next, p, false);
+        const parent = walk(next, p, false, true);
         if (parent && key in parent) {
           delete parent[key];
           changed = true;
         }
         continue;
       }
-      const parent = walkCopying(next, p, true)!;
+      const parent = walk(next, p, true, true)!;
       const cur = parent[key];
       if (op === '$push') {
         const before = cur as unknown[] | undefined;
@@ -112,8 +112,9 @@ function last(path: string): string {
 /**
  * The object holding a path's last field: undefined when a missing parent would have to be created
  * (and `create` is false), null when a parent is an array, a number, or any other non-document.
+ * With `copy`, each document on the way is replaced by a copy first (see tryFastUpdate).
  */
-function walk(doc: Document, path: string, create: boolean): Document | null | undefined {
+function walk(doc: Document, path: string, create: boolean, copy = false): Document | null | undefined {
   const parts = path.split('.');
   let cur: Document = doc;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -127,29 +128,11 @@ function walk(doc: Document, path: string, create: boolean): Document | null | u
       continue;
     }
     if (!isPlainObject(v)) return null;
-    cur = v;
-  }
-  return cur;
-}
-
-/** As walk, but each document on the way is replaced by a copy first (see tryFastUpdate). */
-function walkCopying(doc: Document, path: string, create: boolean): Document | null | undefined {
-  const parts = path.split('.');
-  let cur: Document = doc;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i]!;
-    const v = cur[part];
-    if (v === undefined) {
-      if (!create) return undefined;
-      const fresh: Document = {};
-      cur[part] = fresh;
-      cur = fresh;
-      continue;
-    }
-    if (!isPlainObject(v)) return null;
-    const copy: Document = { ...v };
-    cur[part] = copy;
-    cur = copy;
+    if (copy) {
+      const copied: Document = { ...v };
+      cur[part] = copied;
+      cur = copied;
+    } else cur = v;
   }
   return cur;
 }
