@@ -17,7 +17,10 @@ export function startMongoServerProcess(options: RemoteServerOptions = {}): Prom
     },
   );
   const failed = new Promise<never>((_, reject) => {
-    child.once('error', reject);
+    // A write to a process that just died fails (EPIPE) before its exit is reported: the same news.
+    child.once('error', (error) =>
+      reject(new Error(`the in-memory MongoDB process failed (${error.message})`, { cause: error })),
+    );
     child.once('exit', (code, signal) =>
       reject(new Error(`the in-memory MongoDB process exited (${code ?? signal})`)),
     );

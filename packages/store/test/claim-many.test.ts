@@ -1,8 +1,8 @@
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
-import type { Db, MongoClient } from 'mongodb';
+import type { Db, MongoClient, UpdateResult } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimMany } from '../src/claim-many.ts';
-import { createContext } from '../src/context.ts';
+import { createContext, type StoreContext } from '../src/context.ts';
 import { type ClaimManyOptions, SmsState, type Store } from '../src/index.ts';
 import { type FakeClock, fakeClock, message, migratedStore } from './helpers.ts';
 
@@ -32,6 +32,27 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     for (const db of extra) await db.dropDatabase();
     await mongo.close();
   });
+
+  /**
+   * A store context whose `sms.updateMany` goes through `around` (which calls the real one when it
+   * likes): a way to act between a claim round's read and its write, or to lose a write's reply.
+   */
+  function contextWithUpdateMany(
+    around: (updateMany: () => Promise<UpdateResult>) => Promise<UpdateResult>,
+  ): StoreContext {
+    const ctx = createContext({ db, now: clock.now });
+    const sms = ctx.cols.sms;
+    const wrapped = new Proxy(sms, {
+      get(target, prop) {
+        if (prop === 'updateMany')
+          return (...args: Parameters<typeof sms.updateMany>) => around(() => target.updateMany(...args));
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    ctx.cols = { ...ctx.cols, sms: wrapped };
+    return ctx;
+  }
 
   const round = (owner: string, more: Partial<ClaimManyOptions> = {}) =>
     store.claimMany({
@@ -170,22 +191,10 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     }
     // The second is replaced between the read and the lock: the updateMany that locks the
     // messages runs the replace first (a store context whose sms collection does so).
-    const ctx = createContext({ db, now: clock.now });
-    const sms = ctx.cols.sms;
-    ctx.cols = {
-      ...ctx.cols,
-      sms: new Proxy(sms, {
-        get(target, prop) {
-          if (prop === 'updateMany')
-            return async (...args: Parameters<typeof sms.updateMany>) => {
-              await store.replace(ids[1]!, { shortMessage: Buffer.from('new text') });
-              return target.updateMany(...args);
-            };
-          const value = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }),
-    };
+    const ctx = contextWithUpdateMany(async (updateMany) => {
+      await store.replace(ids[1]!, { shortMessage: Buffer.from('new text') });
+      return updateMany();
+    });
     const r = await claimMany(ctx, { owner: 'a', token: 'tk', leaseMs: LEASE, targets, maxDestinations: 4 });
     // Never the third without the second: the batch stops at the gap, and the third is given back.
     expect(r.batches.map((b) => b.batch.map((m) => m._id))).toEqual([[ids[0]]]);
@@ -197,25 +206,13 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     const a = await store.queue(message('901'));
     const b = await store.queue(message('902'));
     // The messages are locked, then the reply is lost (a network error after the write applied).
-    const ctx = createContext({ db, now: clock.now });
-    const sms = ctx.cols.sms;
     let calls = 0;
-    ctx.cols = {
-      ...ctx.cols,
-      sms: new Proxy(sms, {
-        get(target, prop) {
-          if (prop === 'updateMany')
-            return async (...args: Parameters<typeof sms.updateMany>) => {
-              const r = await target.updateMany(...args);
-              calls += 1;
-              if (calls === 1) throw new Error('connection reset');
-              return r;
-            };
-          const value = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }),
-    };
+    const ctx = contextWithUpdateMany(async (updateMany) => {
+      const r = await updateMany();
+      calls += 1;
+      if (calls === 1) throw new Error('connection reset');
+      return r;
+    });
     await expect(
       claimMany(ctx, { owner: 'a', token: 'tk', leaseMs: LEASE, targets, maxDestinations: 4 }),
     ).rejects.toThrow('connection reset');
