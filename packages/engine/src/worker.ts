@@ -157,6 +157,7 @@ export class Worker extends EventEmitter {
     this.#busyRecheckMs = options.busyRecheckMs ?? 1000;
     this.#errorBackoffMs = options.errorBackoffMs ?? 1000;
     this.#claimLingerMs = options.claimLingerMs ?? 5;
+    const recordLingerMs = options.recordLingerMs ?? 5;
     for (const [name, v] of Object.entries({
       concurrency: this.#concurrency,
       leaseMs: this.#leaseMs,
@@ -168,7 +169,7 @@ export class Worker extends EventEmitter {
         throw new InvalidEngineOptionError(`${name} must be positive, got ${v}`);
     }
     for (const [name, v] of Object.entries({
-      recordLingerMs: options.recordLingerMs ?? 5,
+      recordLingerMs,
       claimLingerMs: this.#claimLingerMs,
     })) {
       if (!(Number.isFinite(v) && v >= 0))
@@ -191,7 +192,7 @@ export class Worker extends EventEmitter {
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
     this.#metrics = options.metrics ?? options.store.metrics;
     this.#tailOptions = options.tail;
-    this.#finisher = new Finisher(this.#store, this.#logger, options.recordLingerMs ?? 5);
+    this.#finisher = new Finisher(this.#store, this.#logger, recordLingerMs);
   }
 
   get state(): WorkerState {
