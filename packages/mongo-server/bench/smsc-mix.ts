@@ -40,12 +40,11 @@ async function startServer(): Promise<{ uri: string; child: ChildProcess }> {
   return { uri, child };
 }
 
-/** User+system CPU of a process in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
+/** User and system CPU of a process in ms, from /proc (Linux). */
+function cpuMs(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 let seq = 0;
@@ -293,7 +292,10 @@ const lanes = [0, 1].map(async (lane) => {
 });
 await Promise.all(lanes);
 const wallMs = performance.now() - t0;
-const serverCpuMs = cpuMs(child.pid!) - cpu0;
+const cpu1 = cpuMs(child.pid!);
+// System time is mostly the loopback TCP stack (a write wakes the client); user time is the server's own.
+const serverUserMs = cpu1.user - cpu0.user;
+const serverCpuMs = serverUserMs + cpu1.system - cpu0.system;
 const docsNow = await sms.estimatedDocumentCount();
 await client.close();
 child.kill('SIGINT');
@@ -309,12 +311,15 @@ const result = {
   serverCpuMs: Math.round(serverCpuMs),
   serverCpuMsPerCommand: round2(serverCpuMs / counts.commands),
   serverCpuMsPerDelivered: round2(serverCpuMs / counts.delivered),
+  serverUserMsPerCommand: Math.round((serverUserMs / counts.commands) * 1000) / 1000,
+  serverSystemMsPerCommand: Math.round(((serverCpuMs - serverUserMs) / counts.commands) * 1000) / 1000,
   serverBusy: round2(serverCpuMs / wallMs),
   smsDocs: docsNow,
 };
 console.log(
   `${result.commands} commands in ${result.seconds} s (${result.commandsPerSec}/s), ` +
     `${result.deliveredPerSec} delivered/s, server CPU ${result.serverCpuMsPerCommand} ms/command ` +
+    `(user ${result.serverUserMsPerCommand}, system ${result.serverSystemMsPerCommand}) ` +
     `(${result.serverCpuMsPerDelivered} ms/delivered, ${Math.round(result.serverBusy * 100)}% busy), ${docsNow} sms`,
 );
 console.log(JSON.stringify(result));
