@@ -25,12 +25,28 @@ const RETAINED = 100_000;
 /**
  * The oplog stand-in behind change streams: every committed write appends here, in commit order,
  * and waiting change stream getMores wake on append.
+ *
+ * It records from the first change stream on. Before that no client can hold a resume token or an
+ * operation time of this server, so no stream could ask for earlier entries; and the last 100,000
+ * writes' documents, kept alive for nobody, cost the garbage collector (the SMSC opens no change
+ * stream: its tailable cursors read the capped collection itself).
  */
 export class ChangeLog {
   #entries: ChangeEntry[] = [];
   #head = 0;
   #next = 1;
+  #recording = false;
   readonly #waiters = new Set<() => void>();
+
+  /** Whether writes are recorded: writers skip building entries while not. */
+  get recording(): boolean {
+    return this.#recording;
+  }
+
+  /** Called as a change stream opens, before it reads `lastSeq`. */
+  record(): void {
+    this.#recording = true;
+  }
 
   get lastSeq(): number {
     return this.#next - 1;
@@ -41,6 +57,7 @@ export class ChangeLog {
   }
 
   append(entry: Omit<ChangeEntry, 'seq' | 'wallTime'>): void {
+    if (!this.#recording) return;
     this.#entries.push({ ...entry, seq: this.#next++, wallTime: new Date() });
     if (this.#entries.length - this.#head > RETAINED) this.#head++;
     if (this.#head > 4096 && this.#head * 2 > this.#entries.length) {

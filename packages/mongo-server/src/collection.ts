@@ -327,13 +327,14 @@ export class Collection {
       this.#evict();
     }
     this.#wake();
-    this.changes?.append({
-      kind: 'insert',
-      db: this.db,
-      coll: this.name,
-      documentKey: { _id: doc._id },
-      fullDocument: doc,
-    });
+    if (this.changes?.recording)
+      this.changes.append({
+        kind: 'insert',
+        db: this.db,
+        coll: this.name,
+        documentKey: { _id: doc._id },
+        fullDocument: doc,
+      });
     return rec;
   }
 
@@ -372,14 +373,15 @@ export class Collection {
       idx.add(rec, keys[i]!);
     }
     rec.doc = next;
-    this.changes?.append({
-      kind,
-      db: this.db,
-      coll: this.name,
-      documentKey: { _id: next._id },
-      fullDocument: next,
-      ...(kind === 'update' ? { before: old } : {}),
-    });
+    if (this.changes?.recording)
+      this.changes.append({
+        kind,
+        db: this.db,
+        coll: this.name,
+        documentKey: { _id: next._id },
+        fullDocument: next,
+        ...(kind === 'update' ? { before: old } : {}),
+      });
     if (this.capped) {
       const size = calculateObjectSize(next);
       this.dataSize += size - rec.size;
@@ -390,8 +392,8 @@ export class Collection {
   /** Deletes a record; `record` false for capped eviction, which MongoDB does not report as a delete. */
   remove(rec: Rec, record = true): void {
     if (this.records.get(rec.id) !== rec) return;
-    if (record)
-      this.changes?.append({
+    if (record && this.changes?.recording)
+      this.changes.append({
         kind: 'delete',
         db: this.db,
         coll: this.name,

@@ -63,6 +63,7 @@ export function openChangeStream(
     throw new MongoCommandError('BadValue', `unknown fullDocument mode: ${fullDocument}`);
   }
   const log = ctx.backend.changes;
+  log.record();
   let afterSeq = log.lastSeq;
   const token = opts.resumeAfter ?? opts.startAfter;
   if (token !== undefined) {
