@@ -1,5 +1,14 @@
-import type { DestinationRelease, FinishItem, Store } from '@smsc/store';
+import type { DestinationRelease, FinishItem, ReceiptClaim, SmsRecord, Store } from '@smsc/store';
 import type { Logger } from 'pino';
+
+/** A claim on receipts for a worker that delivers them at once (Worker.offerReceiptClaim). */
+export type ReceiptHandOff = ReceiptClaim & {
+  /** Takes the receipts stored locked by this claim; never throws. */
+  adopt(receipts: SmsRecord[]): void;
+};
+
+/** Where receipts for `target` can go at once, if anywhere. */
+export type ReceiptHandOffs = (target: string) => ReceiptHandOff | undefined;
 
 type Pending = {
   items: FinishItem[];
@@ -18,15 +27,20 @@ export class Finisher {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #lingerMs: number;
+  readonly #handOffs: ReceiptHandOffs | undefined;
   #queue: Pending[] = [];
   #flushing = false;
   #scheduled = false;
 
-  /** `lingerMs`: wait this long for more batches before a flush (0: the next turn of the loop). */
-  constructor(store: Store, logger: Logger, lingerMs = 0) {
+  /**
+   * `lingerMs`: wait this long for more batches before a flush (0: the next turn of the loop).
+   * `handOffs`: receipts owed by the outcomes are stored claimed for these and handed to them.
+   */
+  constructor(store: Store, logger: Logger, lingerMs = 0, handOffs?: ReceiptHandOffs) {
     this.#store = store;
     this.#logger = logger;
     this.#lingerMs = lingerMs;
+    this.#handOffs = handOffs;
   }
 
   /** `release`: the destination lock to free with these outcomes (none for a lost race's message). */
@@ -52,10 +66,12 @@ export class Finisher {
     if (pending.length === 0) return;
     this.#flushing = true;
     try {
-      const { applied } = await this.#store.finish(
+      const { applied, claimedReceipts } = await this.#store.finish(
         pending.flatMap((p) => p.items),
         pending.flatMap((p) => (p.release ? [p.release] : [])),
+        this.#handOffs ? { claimReceipts: this.#handOffs } : {},
       );
+      for (const c of claimedReceipts) c.claim.adopt(c.receipts);
       for (const p of pending) p.resolve(applied);
     } catch (error) {
       this.#logger.warn({ err: error, batches: pending.length }, 'finishing batches failed');

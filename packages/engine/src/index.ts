@@ -7,7 +7,7 @@ export {
   InvalidWorkerStateError,
   isClientClosedError,
 } from './errors.ts';
-export { Finisher } from './finisher.ts';
+export { Finisher, type ReceiptHandOff, type ReceiptHandOffs } from './finisher.ts';
 export { toOutcome } from './outcomes.ts';
 export type { DeliveryContext, DeliveryResult, Outlet } from './outlet.ts';
 export {

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isTransientStoreError, type Metrics, type SmsEvent, type SmsRecord, type Store } from '@smsc/store';
+import {
+  isTransientStoreError,
+  MAX_RECEIPT_BATCH,
+  type Metrics,
+  type SmsEvent,
+  type SmsRecord,
+  type Store,
+} from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import {
   DuplicateTargetError,
@@ -10,7 +17,7 @@ import {
   InvalidWorkerStateError,
   isClientClosedError,
 } from './errors.ts';
-import { Finisher } from './finisher.ts';
+import { Finisher, type ReceiptHandOff, type ReceiptHandOffs } from './finisher.ts';
 import { toOutcome } from './outcomes.ts';
 import type { DeliveryResult, Outlet } from './outlet.ts';
 import { createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
@@ -65,6 +72,12 @@ export type WorkerOptions = {
    * each. An idle worker claims at once, and at full load the free slots set the pace. Default 5 ms.
    */
   claimLingerMs?: number;
+  /**
+   * Where the receipts owed by this worker's final transitions can be delivered at once (a worker
+   * of this process serving their target, see offerReceiptClaim): they are stored already claimed
+   * for it instead of queued for a claim round. Default: none, every receipt is queued.
+   */
+  receiptHandOffs?: ReceiptHandOffs;
   logger?: Logger;
   metrics?: Metrics;
   /** Event tailing (the wake-up source); `false` to rely on timers and poke() only. */
@@ -192,7 +205,7 @@ export class Worker extends EventEmitter {
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
     this.#metrics = options.metrics ?? options.store.metrics;
     this.#tailOptions = options.tail;
-    this.#finisher = new Finisher(this.#store, this.#logger, recordLingerMs);
+    this.#finisher = new Finisher(this.#store, this.#logger, recordLingerMs, options.receiptHandOffs);
   }
 
   get state(): WorkerState {
@@ -232,6 +245,46 @@ export class Worker extends EventEmitter {
     if ((this.#state as WorkerState) !== WorkerState.starting) return;
     this.#setState(WorkerState.running);
     this.#pump();
+  }
+
+  /**
+   * A claim for receipts of this worker's targets, for another worker's finish to store them locked
+   * by (Store.finish claimReceipts): adopt() then dispatches them without a claim round. Undefined
+   * unless running with fewer batches in flight than its concurrency; slots a claim round has
+   * reserved are not counted, so a round in progress does not turn receipts away (together they
+   * may exceed the concurrency by one round). Such receipts hold no destination lock: their lanes
+   * only spread queued receipts, and receipts keep no order.
+   */
+  offerReceiptClaim(): ReceiptHandOff | undefined {
+    if (this.#state !== WorkerState.running || this.#inFlight.size >= this.#concurrency) return undefined;
+    const token = this.#store.newToken();
+    return {
+      owner: this.id,
+      token,
+      leaseMs: this.#leaseMs,
+      adopt: (receipts) => this.#adopt(token, receipts),
+    };
+  }
+
+  #adopt(token: string, receipts: SmsRecord[]): void {
+    if (this.#state !== WorkerState.running) {
+      // Stopping since the offer: give them back now rather than when their lease runs out.
+      const owner = this.id;
+      const released = receipts.map((message) => ({
+        message,
+        token,
+        owner,
+        outcome: { type: 'released' } as const,
+      }));
+      this.#finisher.submit(released).catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'giving back claimed receipts failed: they wait for their lease');
+      });
+      return;
+    }
+    for (let i = 0; i < receipts.length; i += MAX_RECEIPT_BATCH) {
+      const batch = receipts.slice(i, i + MAX_RECEIPT_BATCH);
+      this.#dispatch((batch[0] as SmsRecord).destMsisdn, token, batch, `${token}/${i}`);
+    }
   }
 
   /** Look for due work now (admin "retry now", tests with a hand-moved clock). */
@@ -488,21 +541,22 @@ export class Worker extends EventEmitter {
     this.#arm(next.getTime() <= now ? now + this.#busyRecheckMs : next.getTime());
   }
 
-  #dispatch(dest: string, token: string, batch: SmsRecord[]): void {
+  /** `key`: the batch's name among those in flight, for an adopted batch (no destination lock). */
+  #dispatch(dest: string, token: string, batch: SmsRecord[], key?: string): void {
     this.#metrics.inc('smsc_batches_total', { size: String(batch.length) });
-    const run = this.#runBatch(dest, token, batch)
+    const run = this.#runBatch(dest, token, batch, key !== undefined)
       .catch((error: unknown) => {
         // The claims stay locked until their lease runs out; then any worker takes them over.
         if (isClientClosedError(error)) this.#fail(error);
         else this.#logger.error({ err: error, destMsisdn: dest }, 'recording a batch failed');
       })
       .finally(() => {
-        this.#inFlight.delete(dest);
+        this.#inFlight.delete(key ?? dest);
         this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
         this.#pump();
         this.#checkIdle();
       });
-    this.#inFlight.set(dest, run);
+    this.#inFlight.set(key ?? dest, run);
     this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
   }
 
@@ -513,7 +567,7 @@ export class Worker extends EventEmitter {
     return outlet;
   }
 
-  async #runBatch(dest: string, token: string, batch: SmsRecord[]): Promise<void> {
+  async #runBatch(dest: string, token: string, batch: SmsRecord[], lockless: boolean): Promise<void> {
     const owner = this.id;
     const first = batch[0] as SmsRecord;
     const outlet = this.#outletFor(first.target);
@@ -526,7 +580,10 @@ export class Worker extends EventEmitter {
     const onStop = () => ac.abort(this.#abort.signal.reason);
     this.#abort.signal.addEventListener('abort', onStop, { once: true });
     const renew = setInterval(() => {
-      this.#store.extendLease(dest, token, this.#leaseMs).then(
+      const extended = lockless
+        ? this.#store.extendClaim(token, this.#leaseMs)
+        : this.#store.extendLease(dest, token, this.#leaseMs);
+      extended.then(
         (held) => {
           if (held) return;
           log.warn('lease on the destination lost during delivery');
@@ -564,7 +621,7 @@ export class Worker extends EventEmitter {
       this.#metrics.inc('smsc_deliveries_total', { outcome: outcome.type, outlet: outlet.name });
       return { message, token, owner, outcome };
     });
-    const applied = await this.#finisher.submit(items, { destMsisdn: dest, token });
+    const applied = await this.#finisher.submit(items, lockless ? undefined : { destMsisdn: dest, token });
     for (const item of items) {
       const fenced = !applied.has(item.message._id);
       log[fenced ? 'info' : 'debug'](

@@ -129,6 +129,8 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
       retry: this.#policy,
       // The shared tail pokes it; a poke for a retry due later just arms its timer.
       tail: false,
+      // Receipts for an account bound here go straight to its worker, claimed as they are stored.
+      receiptHandOffs: (target) => this.#byTarget(target)?.offerReceiptClaim(),
       store: this.#o.store,
       outlets: [outlet],
       ...(this.#o.id !== undefined ? { id: `${this.#o.id}/${outlet.name}` } : {}),

@@ -357,6 +357,21 @@ export async function extendLease(
   return true;
 }
 
+/**
+ * Renews every message held under `token` without a destination lock (receipts claimed as they
+ * were stored, see finish). False when none is held any more: the lease ran out and was reset.
+ */
+export async function extendClaim(ctx: StoreContext, token: string, leaseMs: number): Promise<boolean> {
+  const until = new Date(ctx.now().getTime() + leaseMs);
+  const r = await ctx.cols.sms.updateMany(
+    { 'lock.token': token, state: SmsState.delivering } as Filter<SmsRecord>,
+    { $set: { 'lock.until': until, nextAttemptAt: until } } as UpdateFilter<SmsRecord>,
+  );
+  const held = r.matchedCount > 0;
+  ctx.metrics.inc('smsc_lease_extensions_total', { result: held ? 'extended' : 'lost' });
+  return held;
+}
+
 /** The earliest `nextAttemptAt` among active messages for these targets: the worker's timer. */
 export async function nextDue(ctx: StoreContext, targets: readonly string[]): Promise<Date | null> {
   const doc = await ctx.cols.sms.findOne(

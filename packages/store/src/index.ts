@@ -1,4 +1,9 @@
-export type { ClaimedBatch, ClaimManyOptions, ClaimManyResult } from './claim-many.ts';
+export {
+  type ClaimedBatch,
+  type ClaimManyOptions,
+  type ClaimManyResult,
+  MAX_RECEIPT_BATCH,
+} from './claim-many.ts';
 export {
   type Claim,
   type ClaimMoreResult,
@@ -58,10 +63,13 @@ export {
 } from './records.ts';
 export { createStore, type Store } from './store.ts';
 export {
+  type ClaimedReceipts,
   type DestinationRelease,
   type FinishItem,
+  type FinishOptions,
   type FinishResult,
   type Outcome,
+  type ReceiptClaim,
   type TransitionResult,
   wantsReceipt,
 } from './transitions.ts';

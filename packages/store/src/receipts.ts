@@ -1,7 +1,14 @@
 import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { StoreContext } from './context.ts';
 import type { NewEvent } from './events.ts';
-import { EventType, type ReceiptOf, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
+import {
+  EventType,
+  HistoryOutcome,
+  type ReceiptOf,
+  ReceiptRequest,
+  type SmsRecord,
+  SmsState,
+} from './records.ts';
 
 /** A receipt's id is its message's id plus this suffix: the same final transition always maps to the same receipt. */
 export const RECEIPT_ID_SUFFIX = '.r';
@@ -79,6 +86,25 @@ export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): 
       doneAt: message.finalAt ?? now,
       attempts: message.attempts,
     },
+  };
+}
+
+/** A receipt as a claim leaves it: locked by `claim`, due again (to be reset) when its lease runs out. */
+export function claimedReceipt(
+  ctx: StoreContext,
+  receipt: SmsRecord,
+  claim: { owner: string; token: string; leaseMs: number },
+  now: Date,
+): SmsRecord {
+  const until = new Date(now.getTime() + claim.leaseMs);
+  return {
+    ...receipt,
+    state: SmsState.delivering,
+    lock: { owner: claim.owner, token: claim.token, until },
+    nextAttemptAt: until,
+    history: [{ attempt: 0, at: now, worker: claim.owner, outcome: HistoryOutcome.claimed }].slice(
+      -ctx.config.historyLimit,
+    ),
   };
 }
 

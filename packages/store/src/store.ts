@@ -44,6 +44,8 @@ export type Store = {
   claimDestination(destMsisdn: string, options: claims.LockOptions): Promise<boolean>;
   claimMore(first: SmsRecord, options: claims.LockOptions): Promise<claims.ClaimMoreResult>;
   extendLease(destMsisdn: string, token: string, leaseMs: number): Promise<boolean>;
+  /** Renews messages held under `token` without a destination lock (claimed receipts). */
+  extendClaim(token: string, leaseMs: number): Promise<boolean>;
   release(message: SmsRecord, token: string, owner: string): Promise<boolean>;
   releaseDestination(destMsisdn: string, token: string): Promise<boolean>;
   nextDue(targets: readonly string[]): Promise<Date | null>;
@@ -77,10 +79,11 @@ export type Store = {
   ): Promise<transitions.TransitionResult>;
   expire(message: SmsRecord, token: string, owner: string): Promise<transitions.TransitionResult>;
   /** Several transitions and destination releases in a fixed number of commands (see finish). */
-  finish(
+  finish<C extends transitions.ReceiptClaim = transitions.ReceiptClaim>(
     items: transitions.FinishItem[],
     releases?: transitions.DestinationRelease[],
-  ): Promise<transitions.FinishResult>;
+    options?: transitions.FinishOptions<C>,
+  ): Promise<transitions.FinishResult<C>>;
 
   cancel(id: string, by?: string): Promise<messageOps.CancelResult>;
   replace(id: string, changes: messageOps.ReplaceInput): Promise<messageOps.CancelResult>;
@@ -121,6 +124,7 @@ export function createStore(options: StoreOptions): Store {
     claimDestination: (d, o) => claims.claimDestination(ctx, d, o),
     claimMore: (first, o) => claims.claimMore(ctx, first, o),
     extendLease: (d, token, leaseMs) => claims.extendLease(ctx, d, token, leaseMs),
+    extendClaim: (token, leaseMs) => claims.extendClaim(ctx, token, leaseMs),
     release: (m, token, owner) => claims.release(ctx, m, token, owner),
     releaseDestination: (d, token) => claims.releaseDestination(ctx, d, token),
     nextDue: (targets) => claims.nextDue(ctx, targets),
@@ -129,7 +133,7 @@ export function createStore(options: StoreOptions): Store {
     throttle: (m, token, owner, at, info) => t(m, token, owner, { type: 'throttled', at, ...info }),
     fail: (m, token, owner, error, info) => t(m, token, owner, { type: 'failed', error, ...info }),
     expire: (m, token, owner) => t(m, token, owner, { type: 'expired' }),
-    finish: (items, releases) => transitions.finish(ctx, items, releases),
+    finish: (items, releases, options) => transitions.finish(ctx, items, releases, options),
     cancel: (id, by) => messageOps.cancel(ctx, id, by),
     replace: (id, changes) => messageOps.replace(ctx, id, changes),
     retryNow: (id, validityMs) => messageOps.retryNow(ctx, id, validityMs ?? ctx.config.defaultValidityMs),

@@ -5,10 +5,12 @@ import { appendEvents, type NewEvent } from './events.ts';
 import { multiWrite, namespaceOf } from './multi-write.ts';
 import {
   buildReceipt,
+  claimedReceipt,
   countReceipt,
   queueReceipts,
   receiptPendingCleared,
   receiptQueuedEvent,
+  receiptTarget,
 } from './receipts.ts';
 import {
   type HistoryEntry,
@@ -42,9 +44,26 @@ export type Outcome =
 export type FinishItem = { message: SmsRecord; token: string; owner: string; outcome: Outcome };
 export type DestinationRelease = { destMsisdn: string; token: string };
 
-export type FinishResult = {
+/** A worker that can deliver a target's receipts now (see FinishOptions). */
+export type ReceiptClaim = { owner: string; token: string; leaseMs: number };
+
+export type FinishOptions<C extends ReceiptClaim = ReceiptClaim> = {
+  /**
+   * Asked once per receipt target in a finish. A claim makes that target's receipts go into the
+   * transitions' own command already locked by it (state delivering, its token and lease), for the
+   * caller to hand to the claim's worker: no `sms.queued` event, no claim round, no `receiptPending`
+   * step. Undefined: queued as usual. Only where the multi-collection bulkWrite is known to work.
+   */
+  claimReceipts?: (target: string) => C | undefined;
+};
+
+/** Receipts stored locked by `claim`: its worker delivers them. */
+export type ClaimedReceipts<C extends ReceiptClaim = ReceiptClaim> = { claim: C; receipts: SmsRecord[] };
+
+export type FinishResult<C extends ReceiptClaim = ReceiptClaim> = {
   /** Ids whose transition applied. The others were fenced: their lease ran out and someone else owns them. */
   applied: Set<string>;
+  claimedReceipts: ClaimedReceipts<C>[];
 };
 
 const FINAL_BY_OUTCOME = {
@@ -184,30 +203,37 @@ async function appliedByWriteId(ctx: StoreContext, built: Built[]): Promise<stri
  * (insertMany + updateMany), one deleteMany of the locks, one insertMany of events. Locks
  * go before events either way, so that a worker woken by an event finds the destination free.
  */
-export async function finish(
+export async function finish<C extends ReceiptClaim = ReceiptClaim>(
   ctx: StoreContext,
   items: FinishItem[],
   releases: DestinationRelease[] = [],
-): Promise<FinishResult> {
+  options: FinishOptions<C> = {},
+): Promise<FinishResult<C>> {
   const now = ctx.now();
   const built = items.map((item) => buildTransition(ctx, item, now));
   const applied = new Set<string>();
   const locks =
     releases.length > 0 ? { $or: releases.map((r) => ({ _id: r.destMsisdn, token: r.token })) } : undefined;
   let locksReleased = locks === undefined;
+  // Known to work, not merely untried: the per-collection fallback has no room for claimed receipts.
+  const direct =
+    ctx.multi.supported === true && options.claimReceipts
+      ? claimReceiptsOf(ctx, built, options.claimReceipts, now)
+      : [];
   if (built.length > 0) {
     const sms = namespaceOf(ctx, CollectionName.sms);
-    const models: object[] = built.map((b) => ({
-      namespace: sms,
-      name: 'updateOne',
-      filter: b.filter,
-      update: b.update,
-    }));
+    // Claimed receipts go first: a command cut short after them leaves each message unchanged
+    // under our token (its lease runs out and it is tried again, its receipt's upsert then a no-op),
+    // never a final message without its receipt.
+    const models: object[] = direct.map((d) => receiptUpsert(sms, d.receipt));
+    for (const b of built)
+      models.push({ namespace: sms, name: 'updateOne', filter: b.filter, update: b.update });
     if (locks)
       models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
     // Per-operation results cost a result document each; ask for them only when some update is
-    // likely fenced (a lost race's message, which the winner has often taken over already).
-    const verboseResults = built.some((b) => b.quiet);
+    // likely fenced (a lost race's message, which the winner has often taken over already), or to
+    // learn which claimed receipts were new.
+    const verboseResults = direct.length > 0 || built.some((b) => b.quiet);
     const combined = await multiWrite(ctx, models, { verboseResults });
     if (!combined) {
       for (const id of await writeTransitions(ctx, built)) applied.add(id);
@@ -215,7 +241,10 @@ export async function finish(
       locksReleased = true;
       if (verboseResults) {
         built.forEach((b, i) => {
-          if (combined.updateResults?.get(i)?.matchedCount === 1) applied.add(b.after._id);
+          if (combined.updateResults?.get(direct.length + i)?.matchedCount === 1) applied.add(b.after._id);
+        });
+        direct.forEach((d, i) => {
+          d.inserted = combined.updateResults?.get(i)?.upsertedId !== undefined;
         });
       } else if (combined.matchedCount === built.length) {
         for (const b of built) applied.add(b.after._id);
@@ -248,14 +277,84 @@ export async function finish(
     events.push(b.event);
     if (b.after.receiptPending) finals.push(b.after);
   }
+  const claimedReceipts = await settleClaimedReceipts(ctx, direct, applied);
   if (ctx.multi.supported && (finals.length > 0 || !locksReleased)) {
     await receiptsLocksAndEvents(ctx, finals, locksReleased ? undefined : locks, events, now);
-    return { applied };
+    return { applied, claimedReceipts };
   }
   if (finals.length > 0) events.push(...(await queueReceipts(ctx, finals)));
   if (!locksReleased && locks) await ctx.cols.locks.deleteMany(locks);
   await appendEvents(ctx, events);
-  return { applied };
+  return { applied, claimedReceipts };
+}
+
+type DirectReceipt<C extends ReceiptClaim> = {
+  messageId: string;
+  claim: C;
+  receipt: SmsRecord;
+  /** Whether the upsert made it (false: it existed, from an earlier final transition). */
+  inserted: boolean;
+};
+
+/**
+ * The receipts owed by `built` whose target has a claim, built locked by it; their messages'
+ * transitions then leave `receiptPending` unset (the receipt is written in the same command).
+ */
+function claimReceiptsOf<C extends ReceiptClaim>(
+  ctx: StoreContext,
+  built: Built[],
+  claimFor: (target: string) => C | undefined,
+  now: Date,
+): DirectReceipt<C>[] {
+  const claims = new Map<string, C | undefined>();
+  const out: DirectReceipt<C>[] = [];
+  for (const b of built) {
+    if (!b.after.receiptPending) continue;
+    const target = receiptTarget(b.after.accountId);
+    if (!claims.has(target)) claims.set(target, claimFor(target));
+    const claim = claims.get(target);
+    if (!claim) continue;
+    delete (b.update.$set as Partial<SmsRecord>).receiptPending;
+    delete b.after.receiptPending;
+    out.push({
+      messageId: b.after._id,
+      claim,
+      receipt: claimedReceipt(ctx, buildReceipt(ctx, b.after, now), claim, now),
+      inserted: false,
+    });
+  }
+  return out;
+}
+
+/**
+ * Groups the claimed receipts by claim. A receipt whose message's transition was fenced is taken
+ * back (it is locked by our token, so nobody has sent it): the message's new holder owes it.
+ */
+async function settleClaimedReceipts<C extends ReceiptClaim>(
+  ctx: StoreContext,
+  direct: DirectReceipt<C>[],
+  applied: Set<string>,
+): Promise<ClaimedReceipts<C>[]> {
+  const groups = new Map<C, SmsRecord[]>();
+  const orphans: SmsRecord[] = [];
+  for (const d of direct) {
+    if (!d.inserted) continue;
+    if (!applied.has(d.messageId)) {
+      orphans.push(d.receipt);
+      continue;
+    }
+    countReceipt(ctx, d.receipt);
+    const list = groups.get(d.claim) ?? [];
+    list.push(d.receipt);
+    groups.set(d.claim, list);
+  }
+  if (orphans.length > 0) {
+    await ctx.cols.sms.deleteMany({
+      $or: orphans.map((r) => ({ _id: r._id, 'lock.token': r.lock?.token })),
+    } as Filter<SmsRecord>);
+    ctx.logger.info({ receipts: orphans.map((r) => r._id) }, 'receipts of fenced transitions taken back');
+  }
+  return [...groups].map(([claim, receipts]) => ({ claim, receipts }));
 }
 
 /**
@@ -273,14 +372,7 @@ async function receiptsLocksAndEvents(
 ): Promise<void> {
   const sms = namespaceOf(ctx, CollectionName.sms);
   const receipts = finals.map((m) => buildReceipt(ctx, m, now));
-  // The upsert takes `_id` from the filter; the update leaves it out (an update may not name `_id`).
-  const models: object[] = receipts.map(({ _id, ...fields }) => ({
-    namespace: sms,
-    name: 'updateOne',
-    filter: { _id },
-    update: { $setOnInsert: fields },
-    upsert: true,
-  }));
+  const models: object[] = receipts.map((r) => receiptUpsert(sms, r));
   if (finals.length > 0) {
     const cleared = receiptPendingCleared(finals);
     models.push({ namespace: sms, name: 'updateMany', filter: cleared.filter, update: cleared.update });
@@ -300,6 +392,13 @@ async function receiptsLocksAndEvents(
     if (result?.updateResults?.get(i)?.upsertedId !== undefined) countReceipt(ctx, r);
   });
   await appendEvents(ctx, all);
+}
+
+/** An insert that leaves an existing receipt (same derived id) alone. */
+function receiptUpsert(namespace: string, receipt: SmsRecord): object {
+  // The upsert takes `_id` from the filter; the update leaves it out (an update may not name `_id`).
+  const { _id, ...fields } = receipt;
+  return { namespace, name: 'updateOne', filter: { _id }, update: { $setOnInsert: fields }, upsert: true };
 }
 
 export type TransitionResult = { applied: boolean };
