@@ -12,12 +12,18 @@ export type Metrics = {
   snapshot(): Record<string, number>;
 };
 
+// On every transition and batch: one string built in place, no intermediate arrays.
 function key(name: string, labels?: Labels): string {
   if (!labels) return name;
-  const parts = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${labels[k]}"`);
-  return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
+  const names = Object.keys(labels);
+  if (names.length === 0) return name;
+  if (names.length > 1) names.sort();
+  let out = `${name}{`;
+  for (let i = 0; i < names.length; i += 1) {
+    const k = names[i] as string;
+    out += `${i === 0 ? '' : ','}${k}="${labels[k]}"`;
+  }
+  return `${out}}`;
 }
 
 export function createMetrics(): Metrics {
