@@ -18,6 +18,7 @@ import {
   isClientClosedError,
 } from './errors.ts';
 import { Finisher, type ReceiptHandOff, type ReceiptHandOffs } from './finisher.ts';
+import { lazyChild } from './lazy-logger.ts';
 import { toOutcome } from './outcomes.ts';
 import type { DeliveryResult, Outlet } from './outlet.ts';
 import { createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
@@ -571,11 +572,11 @@ export class Worker extends EventEmitter {
     const owner = this.id;
     const first = batch[0] as SmsRecord;
     const outlet = this.#outletFor(first.target);
-    const log = this.#logger.child({
+    const log = lazyChild(this.#logger, () => ({
       destMsisdn: dest,
       outlet: outlet.name,
       messageIds: batch.map((m) => m._id),
-    });
+    }));
     const ac = new AbortController();
     const onStop = () => ac.abort(this.#abort.signal.reason);
     this.#abort.signal.addEventListener('abort', onStop, { once: true });
