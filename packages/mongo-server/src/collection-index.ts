@@ -2,11 +2,18 @@ import { Query } from 'mingo';
 import { compareBson } from './bson-order.ts';
 import { isPlainObject, pathValues } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
-import { SortedList } from './sorted-list.ts';
+import { type Position, SortedList } from './sorted-list.ts';
 import type { Document } from './wire.ts';
 
-/** A stored document. `doc` is never mutated: an update swaps in a new object (cursors keep old ones). */
-export type Rec = { readonly id: number; doc: Document; size: number };
+/** One index's entries for a record: none (sparse or partial leaves it out), one, or one per key. */
+export type RecEntries = IndexEntry | IndexEntry[] | null;
+
+/**
+ * A stored document. `doc` is never mutated: an update swaps in a new object (cursors keep old ones).
+ * `entries` holds, per index of the collection (same positions), the entries that point here: an
+ * update or a removal takes them out without computing the old keys again.
+ */
+export type Rec = { readonly id: number; doc: Document; size: number; readonly entries: RecEntries[] };
 
 /**
  * `k0` and `k1` repeat the key's first two values on the entry itself: an insert's binary search
@@ -46,6 +53,13 @@ function quickCompare(x: unknown, y: unknown): number {
   }
   return 0;
 }
+
+function entry(key: unknown[], rec: Rec): IndexEntry {
+  return { key, rec, k0: key[0], k1: key[1] };
+}
+
+const BEFORE_ALL: Rec = { id: 0, doc: {}, size: 0, entries: [] };
+const AFTER_ALL: Rec = { id: Number.POSITIVE_INFINITY, doc: {}, size: 0, entries: [] };
 
 export class CollectionIndex {
   readonly spec: IndexSpec;
@@ -197,23 +211,42 @@ export class CollectionIndex {
     return [key];
   }
 
-  add(rec: Rec, keys = this.keysFor(rec.doc)): void {
-    if (!keys) return;
-    if (keys.length > 1) this.multikey = true;
-    for (const key of keys) this.entries.insert({ key, rec, k0: key[0], k1: key[1] });
+  /** The entries `keys` (from keysFor) make for `rec`, not yet added. */
+  entriesFor(rec: Rec, keys: unknown[][] | null): RecEntries {
+    if (!keys) return null;
+    if (keys.length === 1) return entry(keys[0]!, rec);
+    return keys.map((key) => entry(key, rec));
   }
 
-  remove(rec: Rec, doc: Document = rec.doc, keys = this.keysFor(doc)): void {
-    if (!keys) return;
-    for (const key of keys) this.entries.remove({ key, rec, k0: key[0], k1: key[1] });
+  add(entries: RecEntries): void {
+    if (entries === null) return;
+    if (!Array.isArray(entries)) this.entries.insert(entries);
+    else {
+      if (entries.length > 1) this.multikey = true;
+      for (const e of entries) this.entries.insert(e);
+    }
   }
 
-  /** An entry of another record holding one of `keys`, for unique enforcement. */
-  findConflict(keys: unknown[][] | null, self?: Rec): IndexEntry | undefined {
-    if (!keys) return undefined;
-    for (const key of keys) {
-      const pos = this.entries.seek((e) => this.compareKeys(e.key, key) >= 0);
-      for (const e of this.entries.forward(pos)) {
+  remove(entries: RecEntries): void {
+    if (entries === null) return;
+    if (!Array.isArray(entries)) this.entries.remove(entries);
+    else for (const e of entries) this.entries.remove(e);
+  }
+
+  /**
+   * Where the entries whose keys start with `prefix` begin (`after`: where they end), found with
+   * the entries' own comparator and no predicate closure. Record ids start at 1, so a probe with id
+   * 0 sorts before every entry of its prefix and one with an infinite id after them.
+   */
+  seekKey(prefix: unknown[], after = false): Position {
+    return this.entries.locate(entry(prefix, after ? AFTER_ALL : BEFORE_ALL));
+  }
+
+  /** An entry of another record holding the key of one of `entries`, for unique enforcement. */
+  findConflict(entries: RecEntries, self?: Rec): IndexEntry | undefined {
+    if (entries === null) return undefined;
+    for (const { key } of Array.isArray(entries) ? entries : [entries]) {
+      for (const e of this.entries.forward(this.seekKey(key))) {
         if (this.compareKeys(e.key, key) !== 0) break;
         if (e.rec !== self) return e;
       }

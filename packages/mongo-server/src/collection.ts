@@ -1,7 +1,7 @@
 import { calculateObjectSize, ObjectId, UUID } from 'bson';
 import { compareBson, TypeBound, TypeRank, typeRank } from './bson-order.ts';
 import type { ChangeLog } from './change-log.ts';
-import { CollectionIndex, type IndexSpec, type Rec } from './collection-index.ts';
+import { CollectionIndex, type IndexSpec, type Rec, type RecEntries } from './collection-index.ts';
 import { isPlainObject } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { formatValue } from './format-value.ts';
@@ -202,7 +202,7 @@ export class Collection {
     const idx = this.indexes[0]!;
     const key = [id];
     const out: Rec[] = [];
-    for (const e of idx.entries.forward(idx.entries.seek((x) => idx.compareKeys(x.key, key) >= 0))) {
+    for (const e of idx.entries.forward(idx.seekKey(key))) {
       if (idx.compareKeys(e.key, key) !== 0) break;
       if (match(e.rec.doc)) out.push(e.rec);
     }
@@ -307,19 +307,18 @@ export class Collection {
     }
     if (Array.isArray(doc._id))
       throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
-    const rec: Rec = { id: this.#nextId, doc, size: this.capped ? calculateObjectSize(doc) : 0 };
+    const rec: Rec = { id: this.#nextId, doc, size: this.capped ? calculateObjectSize(doc) : 0, entries: [] };
     if (this.capped && rec.size > this.capped.size) {
       throw new MongoCommandError(
         'BadValue',
         `document is larger than capped size ${rec.size} > ${this.capped.size}`,
       );
     }
-    const keys = this.indexes.map((idx) => idx.keysFor(doc));
-    this.#checkUnique(keys);
+    const indexes = this.indexes;
+    for (const idx of indexes) rec.entries.push(idx.entriesFor(rec, idx.keysFor(doc)));
+    this.#checkUnique(rec.entries);
     this.#nextId++;
-    this.indexes.forEach((idx, i) => {
-      idx.add(rec, keys[i]);
-    });
+    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(rec.entries[i]!);
     this.records.set(rec.id, rec);
     if (this.capped) {
       this.#ring.push(rec);
@@ -347,30 +346,22 @@ export class Collection {
     // whose fields' top-level values are the very same objects (or both absent) keeps its entries:
     // its keys need not be computed at all. Most updates (lock and state changes) touch a few
     // fields of nine indexes, `_id` never.
-    const keys: (unknown[][] | null)[] = new Array(n);
-    const before: (unknown[][] | null)[] = new Array(n);
+    const after: RecEntries[] = new Array(n);
     const moved: boolean[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const idx = indexes[i]!;
-      if (idx.unchangedBetween(old, next)) {
-        moved[i] = false;
-        keys[i] = null;
-        before[i] = null;
-        continue;
-      }
-      const k = idx.keysFor(next);
-      const b = idx.keysFor(old);
-      keys[i] = k;
-      before[i] = b;
+      const k = idx.unchangedBetween(old, next) ? undefined : idx.keysFor(next);
       // An entry whose key holds the same values points at `rec` already and cannot clash.
-      moved[i] = !sameKeys(b, k);
+      moved[i] = k !== undefined && !sameKeys(rec.entries[i]!, k);
+      after[i] = moved[i] ? idx.entriesFor(rec, k!) : null;
     }
-    this.#checkUnique(keys, rec, moved);
+    this.#checkUnique(after, rec, moved);
     for (let i = 0; i < n; i++) {
       if (!moved[i]) continue;
       const idx = indexes[i]!;
-      idx.remove(rec, old, before[i]!);
-      idx.add(rec, keys[i]!);
+      idx.remove(rec.entries[i]!);
+      idx.add(after[i]!);
+      rec.entries[i] = after[i]!;
     }
     rec.doc = next;
     if (this.changes?.recording)
@@ -399,16 +390,18 @@ export class Collection {
         coll: this.name,
         documentKey: { _id: rec.doc._id },
       });
-    for (const idx of this.indexes) idx.remove(rec);
+    this.indexes.forEach((idx, i) => {
+      idx.remove(rec.entries[i]!);
+    });
     this.records.delete(rec.id);
     if (this.capped) this.dataSize -= rec.size;
   }
 
-  #checkUnique(keys: (unknown[][] | null)[], self?: Rec, only?: boolean[]): void {
+  #checkUnique(entries: RecEntries[], self?: Rec, only?: boolean[]): void {
     this.indexes.forEach((idx, i) => {
       if (!idx.unique && idx.name !== '_id_') return;
       if (only && !only[i]) return;
-      const clash = idx.findConflict(keys[i]!, self);
+      const clash = idx.findConflict(entries[i]!, self);
       if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
     });
   }
@@ -446,21 +439,28 @@ export class Collection {
   /** Builds an index over existing documents; a unique index over duplicates fails like MongoDB's. */
   createIndex(spec: IndexSpec): CollectionIndex {
     const idx = new CollectionIndex(spec);
+    const built: RecEntries[] = [];
     for (const rec of this.records.values()) {
-      const keys = idx.keysFor(rec.doc);
+      const entries = idx.entriesFor(rec, idx.keysFor(rec.doc));
       if (idx.unique) {
-        const clash = idx.findConflict(keys, rec);
+        const clash = idx.findConflict(entries, rec);
         if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
       }
-      idx.add(rec, keys);
+      idx.add(entries);
+      built.push(entries);
     }
+    // Only once the build succeeded, so that records' entries stay aligned with `indexes`.
+    let i = 0;
+    for (const rec of this.records.values()) rec.entries.push(built[i++]!);
     this.indexes.push(idx);
     return idx;
   }
 
   dropIndex(name: string): void {
     const i = this.indexes.findIndex((x) => x.name === name);
-    if (i > 0) this.indexes.splice(i, 1);
+    if (i <= 0) return;
+    this.indexes.splice(i, 1);
+    for (const rec of this.records.values()) rec.entries.splice(i, 1);
   }
 
   // --- TTL -------------------------------------------------------------------------------------
@@ -552,13 +552,14 @@ function firstKey(doc: Document): string | undefined {
   return undefined;
 }
 
-/** Index keys that hold the same values of the same types: the index entry need not move. */
-function sameKeys(a: unknown[][] | null, b: unknown[][] | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
+/** Entries whose keys hold the same values of the same types as `keys`: they need not move. */
+function sameKeys(entries: RecEntries, keys: unknown[][] | null): boolean {
+  if (entries === null || keys === null) return entries === keys;
+  const a = Array.isArray(entries) ? entries : [entries];
+  if (a.length !== keys.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
+    const x = a[i]!.key;
+    const y = keys[i]!;
     if (x.length !== y.length) return false;
     for (let j = 0; j < x.length; j++) if (!sameValue(x[j], y[j])) return false;
   }

@@ -216,22 +216,16 @@ export function* scanIndex(
 ): Generator<IndexEntry> {
   const ordered = reverse ? [...intervals].reverse() : intervals;
   for (const iv of ordered) {
-    const afterLow = (e: IndexEntry) => {
-      const c = index.compareKeys(e.key, iv.low);
-      return iv.lowInclusive ? c >= 0 : c > 0;
-    };
-    const beyondHigh = (e: IndexEntry) => {
-      const c = index.compareKeys(e.key, iv.high);
-      return iv.highInclusive ? c > 0 : c >= 0;
-    };
     if (!reverse) {
-      for (const e of index.entries.forward(index.entries.seek(afterLow))) {
-        if (beyondHigh(e)) break;
+      for (const e of index.entries.forward(index.seekKey(iv.low, !iv.lowInclusive))) {
+        const c = index.compareKeys(e.key, iv.high);
+        if (iv.highInclusive ? c > 0 : c >= 0) break;
         yield e;
       }
     } else {
-      for (const e of index.entries.backward(index.entries.seek(beyondHigh))) {
-        if (!afterLow(e)) break;
+      for (const e of index.entries.backward(index.seekKey(iv.high, iv.highInclusive))) {
+        const c = index.compareKeys(e.key, iv.low);
+        if (iv.lowInclusive ? c < 0 : c <= 0) break;
         yield e;
       }
     }

@@ -22,15 +22,20 @@ export class SortedList<T> {
     this.#size = 0;
   }
 
-  /** First position whose item satisfies `atOrAfter`, which must be false...false, true...true. */
-  seek(atOrAfter: (item: T) => boolean): Position {
+  /**
+   * First position whose item is not before `item` (with `strict`, after it) under the comparator;
+   * `item` may be a probe that no stored item equals, to find a range's start.
+   */
+  locate(item: T, strict = false): Position {
+    const cmp = this.#cmp;
     const chunks = this.#chunks;
     let lo = 0;
     let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = chunks[mid]!;
-      if (atOrAfter(c[c.length - 1]!)) hi = mid;
+      const d = cmp(c[c.length - 1]!, item);
+      if (d > 0 || (d === 0 && !strict)) hi = mid;
       else lo = mid + 1;
     }
     if (lo === chunks.length) return { chunk: lo, index: 0 };
@@ -39,7 +44,8 @@ export class SortedList<T> {
     let b = c.length;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (atOrAfter(c[mid]!)) b = mid;
+      const d = cmp(c[mid]!, item);
+      if (d > 0 || (d === 0 && !strict)) b = mid;
       else a = mid + 1;
     }
     return { chunk: lo, index: a };
@@ -60,7 +66,7 @@ export class SortedList<T> {
       if (lastChunk.length > MAX_CHUNK * 2) this.#chunks.push(lastChunk.splice(MAX_CHUNK));
       return;
     }
-    let pos = this.seek((x) => cmp(x, item) > 0);
+    let pos = this.locate(item, true);
     if (pos.chunk === this.#chunks.length)
       pos = { chunk: pos.chunk - 1, index: this.#chunks[pos.chunk - 1]!.length };
     const c = this.#chunks[pos.chunk]!;
@@ -72,7 +78,7 @@ export class SortedList<T> {
   /** Removes the item equal to `item` under the comparator; false when absent. */
   remove(item: T): boolean {
     const cmp = this.#cmp;
-    const pos = this.seek((x) => cmp(x, item) >= 0);
+    const pos = this.locate(item);
     const c = this.#chunks[pos.chunk];
     if (!c || pos.index >= c.length || cmp(c[pos.index]!, item) !== 0) return false;
     c.splice(pos.index, 1);

@@ -66,8 +66,13 @@ describe('SortedList', () => {
   it('seeks to the first item at or after a bound, forwards and backwards', () => {
     const list = new SortedList<number>((a, b) => a - b);
     for (let i = 0; i < 1000; i++) list.insert(i * 2);
-    const at = list.seek((x) => x >= 501);
+    const at = list.locate(501);
     expect([...list.forward(at)].slice(0, 3)).toEqual([502, 504, 506]);
     expect([...list.backward(at)].slice(0, 3)).toEqual([500, 498, 496]);
+    // At an item present: `strict` steps over it (and its equals).
+    expect([...list.forward(list.locate(502))][0]).toBe(502);
+    expect([...list.forward(list.locate(502, true))][0]).toBe(504);
+    expect([...list.forward(list.locate(5000))]).toEqual([]);
+    expect([...list.forward(list.locate(-1))][0]).toBe(0);
   });
 });
