@@ -7,6 +7,11 @@ export type Position = { chunk: number; index: number };
 export class SortedList<T> {
   readonly #cmp: (a: T, b: T) => number;
   #chunks: T[][] = [];
+  /**
+   * The last item of each chunk: the search across chunks reads this one dense array instead of
+   * each chunk's array and its storage, loads that miss the cache on large indexes.
+   */
+  #lasts: T[] = [];
   #size = 0;
 
   constructor(cmp: (a: T, b: T) => number) {
@@ -19,6 +24,7 @@ export class SortedList<T> {
 
   clear(): void {
     this.#chunks = [];
+    this.#lasts = [];
     this.#size = 0;
   }
 
@@ -29,12 +35,12 @@ export class SortedList<T> {
   locate(item: T, strict = false): Position {
     const cmp = this.#cmp;
     const chunks = this.#chunks;
+    const lasts = this.#lasts;
     let lo = 0;
     let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = chunks[mid]!;
-      const d = cmp(c[c.length - 1]!, item);
+      const d = cmp(lasts[mid]!, item);
       if (d > 0 || (d === 0 && !strict)) hi = mid;
       else lo = mid + 1;
     }
@@ -52,37 +58,49 @@ export class SortedList<T> {
   }
 
   insert(item: T): void {
-    const cmp = this.#cmp;
+    const chunks = this.#chunks;
+    const lasts = this.#lasts;
     this.#size++;
-    if (this.#chunks.length === 0) {
-      this.#chunks.push([item]);
-      return;
-    }
+    const n = chunks.length;
     // Ids, arrival times and the newest records' keys mostly grow: one comparison with the last
     // item (recently written, so likely in cache) places those without a search.
-    const lastChunk = this.#chunks[this.#chunks.length - 1]!;
-    if (cmp(lastChunk[lastChunk.length - 1]!, item) <= 0) {
-      lastChunk.push(item);
-      if (lastChunk.length > MAX_CHUNK * 2) this.#chunks.push(lastChunk.splice(MAX_CHUNK));
+    if (n === 0 || this.#cmp(lasts[n - 1]!, item) <= 0) {
+      if (n === 0) chunks.push([]);
+      else lasts.pop();
+      chunks[chunks.length - 1]!.push(item);
+      lasts.push(item);
+      this.#split(chunks.length - 1);
       return;
     }
-    let pos = this.locate(item, true);
-    if (pos.chunk === this.#chunks.length)
-      pos = { chunk: pos.chunk - 1, index: this.#chunks[pos.chunk - 1]!.length };
-    const c = this.#chunks[pos.chunk]!;
-    if (pos.index === c.length) c.push(item);
-    else c.splice(pos.index, 0, item);
-    if (c.length > MAX_CHUNK * 2) this.#chunks.splice(pos.chunk + 1, 0, c.splice(MAX_CHUNK));
+    const pos = this.locate(item, true);
+    // Not past the end: the last item is after `item`.
+    const c = chunks[pos.chunk]!;
+    c.push(item);
+    for (let j = c.length - 1; j > pos.index; j--) c[j] = c[j - 1]!;
+    c[pos.index] = item;
+    lasts[pos.chunk] = c[c.length - 1]!;
+    this.#split(pos.chunk);
+  }
+
+  #split(i: number): void {
+    const c = this.#chunks[i]!;
+    if (c.length <= MAX_CHUNK * 2) return;
+    const tail = c.splice(MAX_CHUNK);
+    this.#chunks.splice(i + 1, 0, tail);
+    this.#lasts.splice(i, 1, c[c.length - 1]!, tail[tail.length - 1]!);
   }
 
   /** Removes the item equal to `item` under the comparator; false when absent. */
   remove(item: T): boolean {
-    const cmp = this.#cmp;
     const pos = this.locate(item);
     const c = this.#chunks[pos.chunk];
-    if (!c || pos.index >= c.length || cmp(c[pos.index]!, item) !== 0) return false;
-    c.splice(pos.index, 1);
-    if (c.length === 0) this.#chunks.splice(pos.chunk, 1);
+    if (!c || pos.index >= c.length || this.#cmp(c[pos.index]!, item) !== 0) return false;
+    for (let j = pos.index; j < c.length - 1; j++) c[j] = c[j + 1]!;
+    c.pop();
+    if (c.length === 0) {
+      this.#chunks.splice(pos.chunk, 1);
+      this.#lasts.splice(pos.chunk, 1);
+    } else this.#lasts[pos.chunk] = c[c.length - 1]!;
     this.#size--;
     return true;
   }
