@@ -141,7 +141,9 @@ export async function purgeFinal(ctx: StoreContext, before: Date, limit: number)
     finalAt: { $lt: before },
     receiptPending: { $ne: true },
   };
-  const ids = await idsOf(ctx, cond, limit);
+  // The state condition would lead a planner to an index led by state, which holds every record
+  // (final ones included); only the sparse finalAt index is bounded by the cutoff.
+  const ids = await idsOf(ctx, cond, limit, 'sms_final_at');
   if (ids.length === 0) return 0;
   const r = await ctx.cols.sms.deleteMany({ ...cond, _id: { $in: ids } } as Filter<SmsRecord>);
   ctx.metrics.inc('smsc_sms_purged_total', undefined, r.deletedCount);
@@ -160,7 +162,14 @@ export async function recoverReceipts(ctx: StoreContext, before: Date, limit: nu
   return owing.length;
 }
 
-async function idsOf(ctx: StoreContext, filter: Filter<SmsRecord>, limit: number): Promise<string[]> {
-  const docs = await ctx.cols.sms.find(filter, { limit, projection: { _id: 1 } }).toArray();
+async function idsOf(
+  ctx: StoreContext,
+  filter: Filter<SmsRecord>,
+  limit: number,
+  hint?: string,
+): Promise<string[]> {
+  const docs = await ctx.cols.sms
+    .find(filter, { limit, projection: { _id: 1 }, ...(hint ? { hint } : {}) })
+    .toArray();
   return docs.map((d) => d._id);
 }

@@ -32,21 +32,17 @@ export const INDEXES: readonly IndexDefinition[] = [
   },
   {
     collection: CollectionName.sms,
-    name: 'sms_lock_token',
-    key: { 'lock.token': 1 },
-    options: { sparse: true },
-    why: 'extendLease and reading back a claim by its token',
-  },
-  {
-    collection: CollectionName.sms,
     name: 'sms_expiry',
     key: { state: 1, expiresAt: 1 },
     why: 'cleanup: active messages past their validity',
   },
   {
     collection: CollectionName.sms,
-    name: 'sms_final',
-    key: { state: 1, finalAt: 1 },
+    name: 'sms_final_at',
+    key: { finalAt: 1 },
+    // Only final records have finalAt: an active message has no entry here, so claims and
+    // retries, which change its state, do not move one.
+    options: { sparse: true },
     why: 'cleanup: final records older than the retention period',
   },
   {
@@ -108,4 +104,14 @@ export const INDEXES: readonly IndexDefinition[] = [
     key: { enabled: 1, order: 1 },
     why: 'routing reads enabled routes in order',
   },
+];
+
+/**
+ * Indexes of earlier schema versions that migrate drops. Each state change moved an entry of both:
+ * `sms_final` was keyed by state (now `sms_final_at`, sparse on finalAt), and `sms_lock_token` took
+ * an entry per claim while every query by token also names the destination or the in-flight state.
+ */
+export const RETIRED_INDEXES: readonly { collection: IndexDefinition['collection']; name: string }[] = [
+  { collection: CollectionName.sms, name: 'sms_lock_token' },
+  { collection: CollectionName.sms, name: 'sms_final' },
 ];

@@ -2,10 +2,11 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { CollectionName, collections } from './collections.ts';
 import { isDuplicateKeyError, SchemaTooNewError } from './errors.ts';
-import { INDEXES } from './indexes.ts';
+import { INDEXES, RETIRED_INDEXES } from './indexes.ts';
 import { EventType } from './records.ts';
 
-export const SCHEMA_VERSION = 1;
+/** 2: `sms_final` became `sms_final_at` (sparse on finalAt) and `sms_lock_token` went. */
+export const SCHEMA_VERSION = 2;
 
 export type MigrateOptions = {
   /** Size of the capped `events` collection in bytes. Default 16 MiB. */
@@ -16,8 +17,17 @@ export type MigrateOptions = {
 
 export type MigrateResult = { schemaVersion: number; createdCollections: string[] };
 
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 function isNamespaceExists(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 48;
+  return codeOf(error) === 48;
+}
+
+/** IndexNotFound (27), NamespaceNotFound (26): dropped already, by us earlier or by another process. */
+function isAlreadyGone(error: unknown): boolean {
+  return codeOf(error) === 27 || codeOf(error) === 26;
 }
 
 /**
@@ -49,6 +59,13 @@ export async function migrate(db: Db, options: MigrateOptions = {}): Promise<Mig
 
   for (const index of INDEXES) {
     await db.collection(index.collection).createIndex(index.key, { ...index.options, name: index.name });
+  }
+  for (const index of RETIRED_INDEXES) {
+    try {
+      await db.collection(index.collection).dropIndex(index.name);
+    } catch (error) {
+      if (!isAlreadyGone(error)) throw error;
+    }
   }
 
   // Real MongoDB kills a tailable cursor on an empty capped collection at once (SERVER-13955);
