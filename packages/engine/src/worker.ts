@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  FINAL_STATES,
   isTransientStoreError,
   MAX_RECEIPT_BATCH,
   type Metrics,
@@ -147,6 +148,11 @@ export class Worker extends EventEmitter {
   #plentiful = false;
   /** Store time since which #lost has been filling. */
   #lostSince = 0;
+  /**
+   * The last look found messages due whose destinations are held elsewhere: the event of a final
+   * transition (a destination freed) is then worth a claim round.
+   */
+  #awaitingRelease = false;
   /** Store time of the last round that looked for leases that ran out. */
   #lastTakeOver = Number.NEGATIVE_INFINITY;
   #listenWaiters: (() => void)[] = [];
@@ -286,6 +292,11 @@ export class Worker extends EventEmitter {
       const batch = receipts.slice(i, i + MAX_RECEIPT_BATCH);
       this.#dispatch((batch[0] as SmsRecord).destMsisdn, token, batch, `${token}/${i}`);
     }
+  }
+
+  /** An event from a tail this worker does not own (one shared by the workers of a process). */
+  notify(event: SmsEvent): void {
+    this.#onEvent(event);
   }
 
   /** Look for due work now (admin "retry now", tests with a hand-moved clock). */
@@ -445,6 +456,11 @@ export class Worker extends EventEmitter {
 
   #onEvent(event: SmsEvent): void {
     if (event.target === undefined || !this.#accepts(event.target)) return;
+    // A final transition only frees its destination: no claim round for it unless one waits for
+    // that (or a round runs now, which may have met the destination still held). At load the
+    // receipts' and messages' delivered events otherwise set off a round each on an idle worker.
+    const final = event.state !== undefined && FINAL_STATES.includes(event.state);
+    if (final && !this.#claiming && !this.#awaitingRelease) return;
     if (event.due && event.due.getTime() > this.#store.now().getTime()) {
       this.#arm(event.due.getTime());
       return;
@@ -476,7 +492,10 @@ export class Worker extends EventEmitter {
         } finally {
           this.#reserved = 0;
         }
-        if (found) continue;
+        if (found) {
+          this.#awaitingRelease = false;
+          continue;
+        }
         // Nothing claimable. Look again only if something happened meanwhile; otherwise set the
         // timer from the next due time and sleep.
         if (this.#wakes !== wakes) continue;
@@ -535,8 +554,9 @@ export class Worker extends EventEmitter {
 
   async #armFromNextDue(): Promise<void> {
     const next = await this.#store.nextDue(this.#targets);
-    if (!next) return;
     const now = this.#store.now().getTime();
+    this.#awaitingRelease = next !== null && next.getTime() <= now;
+    if (!next) return;
     // Due but not claimable: their destinations are held (by us or others). Their release writes
     // events that wake us; the recheck is only a fallback, so the worker never spins.
     this.#arm(next.getTime() <= now ? now + this.#busyRecheckMs : next.getTime());

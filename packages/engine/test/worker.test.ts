@@ -1,4 +1,4 @@
-import { createStore, SmsState, type Store } from '@smsc/store';
+import { createStore, type SmsEvent, SmsState, type Store } from '@smsc/store';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -172,6 +172,62 @@ describe('worker', () => {
       attempts: 1,
       lastError: 'connection refused',
     });
+  });
+
+  it('runs no claim round for the final transition of a destination nobody here waits for', async () => {
+    const client = await mongo.newClient({ monitorCommands: true });
+    const db = client.db(`${mongo.dbName}_finals`);
+    const own = createStore({ db });
+    await own.migrate();
+    let finds = 0;
+    client.on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === 'find' && e.command.find === 'sms') finds += 1;
+    });
+    const w = new Worker({
+      store: own,
+      outlets: [scriptedOutlet(() => ({ status: 'delivered' }))],
+      tail: false,
+    });
+    await w.start();
+    await w.whenIdle();
+    const before = finds;
+    const event = { at: new Date(), smsId: 'x', destMsisdn: '6300', target: 'test' };
+    w.notify({ ...event, type: 'sms.delivered', state: SmsState.delivered } as SmsEvent);
+    await new Promise((r) => setTimeout(r, 100));
+    await w.whenIdle();
+    expect(finds).toBe(before);
+    // Work that may be claimable does start a round.
+    w.notify({ ...event, type: 'sms.queued', state: SmsState.queued } as SmsEvent);
+    await eventually(() => finds > before, 5000);
+    await w.close();
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it('claims at the final transition that frees a destination it found held, not at its recheck', async () => {
+    const m = await store.queue(message('6301'));
+    const holder = { owner: 'elsewhere', token: store.newToken(), leaseMs: 30_000 };
+    expect(await store.claimDestination('6301', holder)).toBe(true);
+    const w = new Worker({
+      store,
+      outlets: [scriptedOutlet(() => ({ status: 'delivered' }))],
+      tail: false,
+      busyRecheckMs: 600_000,
+    });
+    await w.start();
+    await w.whenIdle();
+    expect((await store.get(m._id))?.state).toBe(SmsState.queued);
+    expect(await store.releaseDestination('6301', holder.token)).toBe(true);
+    w.notify({
+      type: 'sms.delivered',
+      at: new Date(),
+      smsId: 'other',
+      destMsisdn: '6301',
+      target: 'test',
+      state: SmsState.delivered,
+    } as SmsEvent);
+    await eventually(async () => (await store.get(m._id))?.state === SmsState.delivered, 5000);
+    await w.close();
   });
 
   it('refuses two outlets for one target', () => {

@@ -102,7 +102,7 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
         signal: this.#tailAbort.signal,
         logger: this.#logger,
         ...(tail ? { tail } : {}),
-        onTarget: (target) => this.#byTarget(target)?.poke(),
+        onEvent: (event) => this.#byTarget(event.target)?.notify(event),
         onGap: () => {
           for (const worker of this.#workers.values()) worker.poke();
         },

@@ -1,4 +1,4 @@
-import type { Store } from '@smsc/store';
+import type { SmsEvent, Store } from '@smsc/store';
 import type { Logger } from 'pino';
 
 export type WakeupOptions = {
@@ -7,8 +7,8 @@ export type WakeupOptions = {
   logger: Logger;
   /** Passed to the store's tail. */
   tail?: { maxAwaitTimeMS?: number; retryDelayMs?: number };
-  /** An event about this target happened (queued, retry, released...). */
-  onTarget(target: string): void;
+  /** An event about a target happened (queued, retry, released, delivered...). */
+  onEvent(event: SmsEvent & { target: string }): void;
   /** Events may have been missed (the feed was (re)opened): look for work everywhere. */
   onGap(): void;
 };
@@ -25,7 +25,8 @@ export async function followWakeups(options: WakeupOptions): Promise<void> {
     try {
       for await (const item of store.tailEvents({ ...options.tail, signal, logger })) {
         if (item.kind === 'gap') options.onGap();
-        else if (item.event.target !== undefined) options.onTarget(item.event.target);
+        else if (item.event.target !== undefined)
+          options.onEvent(item.event as SmsEvent & { target: string });
       }
     } catch (error) {
       if (signal.aborted) return;
