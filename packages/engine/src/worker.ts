@@ -574,7 +574,10 @@ export class Worker extends EventEmitter {
       .finally(() => {
         this.#inFlight.delete(key ?? dest);
         this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
-        this.#pump();
+        // A claimed batch frees its destination, behind which more may wait. An adopted one frees
+        // only a slot: worth a round when slots were what held work back, not on a worker that
+        // found nothing (each receipt batch at load set off an empty round on the receipt worker).
+        if (key === undefined || this.#plentiful) this.#pump();
         this.#checkIdle();
       });
     this.#inFlight.set(key ?? dest, run);
