@@ -35,8 +35,20 @@ describe('receipt hand-off between workers', () => {
 
   it('delivers receipts through the receiving worker at once, with no queued event and no claim round', async () => {
     const outlet = receiptOutlet();
+    // The receipt worker on a client of its own, to see that it reads nothing to find them.
+    const client = await mongo.newClient({ monitorCommands: true });
+    const receiptStore = createStore({ db: client.db(store.collections.sms.dbName) });
+    const reads: string[] = [];
+    client.on('commandStarted', (e: { commandName: string }) => {
+      if (e.commandName === 'find' || e.commandName === 'getMore') reads.push(e.commandName);
+    });
     // No tail, no scan for the whole test: a queued receipt would wait here for good.
-    const receipts = new Worker({ store, outlets: [outlet], tail: false, scanIntervalMs: 600_000 });
+    const receipts = new Worker({
+      store: receiptStore,
+      outlets: [outlet],
+      tail: false,
+      scanIntervalMs: 600_000,
+    });
     const messages = new Worker({
       store,
       outlets: [scriptedOutlet(() => ({ status: 'delivered' }))],
@@ -44,6 +56,8 @@ describe('receipt hand-off between workers', () => {
       receiptHandOffs: (target) => (target === 'esme:acme' ? receipts.offerReceiptClaim() : undefined),
     });
     await receipts.start();
+    await receipts.whenIdle();
+    reads.length = 0;
     await messages.start();
     // The first finish finds out that the server has the multi-collection bulkWrite.
     await store.queue(message('7000'));
@@ -67,8 +81,11 @@ describe('receipt hand-off between workers', () => {
       expect(events.map((e) => e.type)).toEqual(['sms.delivered']);
     }
     for (const m of queued) expect((await store.get(m._id))?.receiptPending).toBeUndefined();
+    // No claim round: neither the hand-off nor the end of its batches made it look for work.
+    expect(reads).toEqual([]);
     await messages.close();
     await receipts.close();
+    await client.close();
   });
 
   it('offers nothing once stopped, and gives back receipts handed to it after it stopped', async () => {
