@@ -2,7 +2,7 @@ import { calculateObjectSize, ObjectId, UUID } from 'bson';
 import { compareBson, TypeBound, TypeRank, typeRank } from './bson-order.ts';
 import type { ChangeLog } from './change-log.ts';
 import { CollectionIndex, type IndexSpec, type Rec, type RecEntries } from './collection-index.ts';
-import { isPlainObject } from './doc-path.ts';
+import { firstKey, isPlainObject } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { formatValue } from './format-value.ts';
 import { compileFilter } from './matcher.ts';
@@ -86,9 +86,9 @@ export class Collection {
 
   /** Matching records, using an index when one fits the filter or sort. */
   find(filter: Document | undefined, opts: FindOptions = {}): Rec[] {
-    const match = compileFilter(filter);
-    const byId = this.#findById(filter, opts, match);
+    const byId = this.#findById(filter, opts);
     if (byId) return byId;
+    const match = compileFilter(filter);
     const hint = this.#resolveHint(opts.hint);
     const sort = opts.sort && Object.keys(opts.sort).length > 0 ? opts.sort : undefined;
     // A {$natural: ±1} hint forces a collection scan in that direction.
@@ -185,11 +185,7 @@ export class Collection {
    * weighs every index, and may pick another for the same single record) is skipped. Writes by
    * `_id` (lock and state changes, upserts) are most of an SMSC's commands.
    */
-  #findById(
-    filter: Document | undefined,
-    opts: FindOptions,
-    match: (doc: Document) => boolean,
-  ): Rec[] | undefined {
+  #findById(filter: Document | undefined, opts: FindOptions): Rec[] | undefined {
     if (!filter || opts.stats || (opts.hint !== undefined && opts.hint !== null)) return undefined;
     if (opts.sort && Object.keys(opts.sort).length > 0) return undefined;
     const id = filter._id;
@@ -199,12 +195,20 @@ export class Collection {
       !(typeof id === 'number' && !Number.isNaN(id))
     )
       return undefined;
+    // The index holds exactly the records whose `_id` equals the value as the filter would test it:
+    // a filter of `_id` alone needs no matching (upserts and lookups by key), others are compiled.
+    let match: ((doc: Document) => boolean) | undefined;
+    for (const k in filter) {
+      if (k === '_id') continue;
+      match = compileFilter(filter);
+      break;
+    }
     const idx = this.indexes[0]!;
     const key = [id];
     const out: Rec[] = [];
     for (const e of idx.entries.forward(idx.seekKey(key))) {
       if (idx.compareKeys(e.key, key) !== 0) break;
-      if (match(e.rec.doc)) out.push(e.rec);
+      if (!match || match(e.rec.doc)) out.push(e.rec);
     }
     const skip = opts.skip ?? 0;
     return skip > 0 ? out.slice(skip) : out;
@@ -544,12 +548,6 @@ function buildDuplicateKeyError(ns: string, idx: CollectionIndex, key: unknown[]
     `E11000 duplicate key error collection: ${ns} index: ${idx.name} dup key: { ${shown} }`,
     { keyPattern: { ...idx.spec.key }, keyValue },
   );
-}
-
-/** A document's first field name, without listing all of them (for-in follows Object.keys' order). */
-function firstKey(doc: Document): string | undefined {
-  for (const k in doc) return k;
-  return undefined;
 }
 
 /** Entries whose keys hold the same values of the same types as `keys`: they need not move. */

@@ -6,6 +6,7 @@ import { explain } from './commands/explain.ts';
 import { handshakeCommands } from './commands/handshake.ts';
 import { queryCommands } from './commands/query.ts';
 import { writeCommands } from './commands/write.ts';
+import { firstKey } from './doc-path.ts';
 import { MongoCommandError, toCommandError } from './errors.ts';
 import type { Document } from './wire.ts';
 
@@ -31,7 +32,7 @@ export async function runCommand(
   ctx: CommandContext,
   onInternalError?: InternalErrorListener,
 ): Promise<Document> {
-  const name = Object.keys(ctx.cmd)[0] ?? '';
+  const name = firstKey(ctx.cmd) ?? '';
   try {
     // Transactions would need snapshot isolation and rollback; refuse them rather than fake them.
     // Not IllegalOperation (20): the driver rewrites 20 on a write as "retryable writes unsupported".
@@ -69,11 +70,7 @@ const UNSUPPORTED_CREATE = [
 ];
 
 function refuseUnsupportedOptions(name: string, cmd: Document): void {
-  const statements = [cmd.updates, cmd.deletes, cmd.indexes].filter(Array.isArray).flat() as Document[];
-  if (
-    cmd.collation !== undefined ||
-    statements.some((s) => s && typeof s === 'object' && s.collation !== undefined)
-  ) {
+  if (cmd.collation !== undefined || [cmd.updates, cmd.deletes, cmd.indexes].some(hasCollation)) {
     throw new MongoCommandError(
       'CommandNotSupported',
       `${name}: collation is not supported by the in-memory test server`,
@@ -87,6 +84,12 @@ function refuseUnsupportedOptions(name: string, cmd: Document): void {
         `create: option '${bad}' is not supported by the in-memory test server`,
       );
   }
+}
+
+function hasCollation(statements: unknown): boolean {
+  if (!Array.isArray(statements)) return false;
+  for (const s of statements) if (s && typeof s === 'object' && s.collation !== undefined) return true;
+  return false;
 }
 
 export function supportedCommands(): string[] {

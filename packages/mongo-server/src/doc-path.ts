@@ -7,6 +7,12 @@ export function isPlainObject(v: unknown): v is Document {
   return proto === Object.prototype || proto === null;
 }
 
+/** A document's first field name, without listing all of them (for-in follows Object.keys' order). */
+export function firstKey(doc: Document): string | undefined {
+  for (const k in doc) return k;
+  return undefined;
+}
+
 /**
  * Every value a dotted path reaches, descending into arrays as MongoDB does for index keys and
  * sorts (`a.b` over `a: [{b: 1}, {b: 2}]` gives 1 and 2). Leaf arrays are returned whole.

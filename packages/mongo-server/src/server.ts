@@ -3,6 +3,7 @@ import { Backend } from './backend.ts';
 import type { ServerInfo } from './commands/context.ts';
 import { helloReply } from './commands/handshake.ts';
 import { type InternalErrorListener, runCommand } from './dispatch.ts';
+import { firstKey } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { decodeMessage, encodeMsg, encodeReply, FrameReader, MsgFlags } from './wire.ts';
 
@@ -83,7 +84,7 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
         return;
       }
       const db = typeof msg.command.$db === 'string' ? msg.command.$db : 'admin';
-      options.onCommand?.(Object.keys(msg.command)[0] ?? '');
+      options.onCommand?.(firstKey(msg.command) ?? '');
       const reply = await runCommand(
         { backend, server: info, db, cmd: msg.command, connectionId, signal: closed.signal },
         options.onInternalError,

@@ -1,7 +1,7 @@
 import { ObjectId } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { bsonEquals } from './bson-order.ts';
-import { cloneValue, isPlainObject, setPath } from './doc-path.ts';
+import { cloneValue, firstKey, isPlainObject, setPath } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { formatValue } from './format-value.ts';
 import { tryFastUpdate } from './update-fast.ts';
@@ -10,7 +10,7 @@ import type { Document } from './wire.ts';
 export type UpdateOptions = { arrayFilters?: Document[]; query?: Document; inserting?: boolean };
 
 export function isOperatorUpdate(u: unknown): u is Document {
-  return isPlainObject(u) && Object.keys(u).length > 0 && Object.keys(u)[0]!.startsWith('$');
+  return isPlainObject(u) && firstKey(u)?.startsWith('$') === true;
 }
 
 function fromMingo(err: unknown): MongoCommandError {
@@ -41,7 +41,8 @@ export function applyUpdate(
   let next: Document = { ...doc };
   const modifier: Document = {};
   let onInsert: Document | undefined;
-  for (const [op, arg] of Object.entries(update)) {
+  for (const op in update) {
+    const arg = update[op];
     if (!op.startsWith('$')) {
       throw new MongoCommandError(
         'FailedToParse',
@@ -139,7 +140,8 @@ const CREATING_OPS = new Set([
 
 /** MongoDB refuses to create a field inside a non-document (`lock: null` then `$set: {'lock.owner': …}`). */
 function checkPathViable(doc: Document, op: string, path: string): void {
-  if (!CREATING_OPS.has(op) || path.includes('$')) return;
+  // A top-level field has no parent to check.
+  if (!CREATING_OPS.has(op) || !path.includes('.') || path.includes('$')) return;
   const parts = path.split('.');
   let cur: unknown = doc;
   for (let i = 0; i < parts.length - 1; i++) {

@@ -15,98 +15,118 @@ function pushSpec(v: unknown): { each: unknown[]; slice: number | undefined } | 
   return { each: v.$each, slice };
 }
 
+/** `cur` with `each` appended, then sliced: only the kept elements are read (or copied, if pushed). */
 function pushed(cur: unknown[] | undefined, spec: { each: unknown[]; slice: number | undefined }): unknown[] {
-  const all = [...(cur ?? []), ...spec.each.map(cloneValue)];
+  const old = cur ?? [];
+  const each = spec.each;
+  const total = old.length + each.length;
   const n = spec.slice;
-  if (n === undefined) return all;
-  if (n === 0) return [];
-  return n < 0 ? all.slice(Math.max(0, all.length + n)) : all.slice(0, n);
+  const from = n !== undefined && n < 0 ? Math.max(0, total + n) : 0;
+  const to = n !== undefined && n >= 0 ? Math.min(total, n) : total;
+  const out: unknown[] = [];
+  for (let i = from; i < to; i++) out.push(i < old.length ? old[i] : cloneValue(each[i - old.length]));
+  return out;
 }
 
+/** One field an operator writes, parsed once: the path's parts and its last part. */
+type FieldOp = {
+  op: string;
+  path: string;
+  parts: string[];
+  key: string;
+  value: unknown;
+  push: { each: unknown[]; slice: number | undefined } | undefined;
+};
+
 /**
- * `$set`/`$unset`/`$inc`, and `$push` of values with `$each`/`$slice`, on plain dotted paths through embedded documents, which is what lock and
- * state changes use. Returns undefined for anything else (positional paths, arrays on the way,
- * conflicting paths, non-numeric `$inc`): mingo then applies it and reports errors as MongoDB does.
- * mingo re-matches the query and rebuilds its operator tables per call, which costs more than the
- * rest of a claim.
- */
-/**
+ * `$set`/`$unset`/`$inc`, and `$push` of values with `$each`/`$slice`, on plain dotted paths
+ * through embedded documents, which is what lock and state changes use. Returns undefined for
+ * anything else (positional paths, arrays on the way, conflicting paths, non-numeric `$inc`): mingo
+ * then applies it and reports errors as MongoDB does. mingo re-matches the query and rebuilds its
+ * operator tables per call, which costs more than the rest of a claim.
+ *
  * Copy-on-write: `next` may share its sub-documents with the stored document (a shallow copy of
  * it); every object on a path that changes is copied before the change, so the stored document and
  * its unchanged parts (payload, history entries) are shared, never written.
  */
 export function tryFastUpdate(next: Document, modifier: Document): boolean | undefined {
-  const paths: string[] = [];
-  for (const [op, arg] of Object.entries(modifier)) {
-    if (!SIMPLE_OPS.has(op) || !isPlainObject(arg)) return undefined;
-    for (const p of Object.keys(arg)) {
-      if (p.length === 0 || p.includes('$') || p.startsWith('.') || p.endsWith('.') || p.includes('..'))
-        return undefined;
-      if (p === '_id' || p.startsWith('_id.')) return undefined;
-      paths.push(p);
-    }
-  }
-  paths.sort();
-  for (let i = 1; i < paths.length; i++) {
-    const prev = paths[i - 1]!;
-    if (paths[i] === prev || paths[i]!.startsWith(`${prev}.`)) return undefined;
-  }
+  const fields = parse(modifier);
+  if (fields === undefined) return undefined;
   // Check every path before changing anything, so a fallback starts from the untouched copy.
-  for (const [op, arg] of Object.entries(modifier)) {
-    for (const [p, v] of Object.entries(arg as Document)) {
-      const parent = walk(next, p, false);
-      if (parent === null) return undefined;
-      if (op === '$inc') {
-        if (typeof v !== 'number') return undefined;
-        const cur = parent?.[last(p)];
-        if (cur !== undefined && typeof cur !== 'number') return undefined;
-      }
-      if (op === '$push') {
-        if (pushSpec(v) === undefined) return undefined;
-        const cur = parent?.[last(p)];
-        if (cur !== undefined && !Array.isArray(cur)) return undefined;
-      }
-    }
+  for (const f of fields) {
+    const parent = walk(next, f.parts, false, false);
+    if (parent === null) return undefined;
+    const cur = parent?.[f.key];
+    if (f.op === '$inc' && cur !== undefined && typeof cur !== 'number') return undefined;
+    if (f.op === '$push' && cur !== undefined && !Array.isArray(cur)) return undefined;
   }
   let changed = false;
-  for (const [op, arg] of Object.entries(modifier)) {
-    for (const [p, v] of Object.entries(arg as Document)) {
-      const key = last(p);
-      if (op === '$unset') {
-        const parent = walk(next, p, false, true);
-        if (parent && key in parent) {
-          delete parent[key];
-          changed = true;
-        }
-        continue;
-      }
-      const parent = walk(next, p, true, true)!;
-      const cur = parent[key];
-      if (op === '$push') {
-        const before = cur as unknown[] | undefined;
-        const after = pushed(before, pushSpec(v)!);
-        parent[key] = after;
-        if (
-          before === undefined ||
-          before.length !== after.length ||
-          after.some((x, i) => !bsonEquals(x, before[i]))
-        )
-          changed = true;
-        continue;
-      }
-      const value = op === '$inc' ? (typeof cur === 'number' ? cur : 0) + (v as number) : cloneValue(v);
-      if (cur === undefined || !bsonEquals(cur, value)) {
-        parent[key] = value;
+  for (const f of fields) {
+    const key = f.key;
+    if (f.op === '$unset') {
+      const parent = walk(next, f.parts, false, true);
+      if (parent && key in parent) {
+        delete parent[key];
         changed = true;
       }
+      continue;
+    }
+    const parent = walk(next, f.parts, true, true)!;
+    const cur = parent[key];
+    if (f.push) {
+      const before = cur as unknown[] | undefined;
+      const after = pushed(before, f.push);
+      parent[key] = after;
+      if (
+        before === undefined ||
+        before.length !== after.length ||
+        after.some((x, i) => !bsonEquals(x, before[i]))
+      )
+        changed = true;
+      continue;
+    }
+    const value =
+      f.op === '$inc' ? (typeof cur === 'number' ? cur : 0) + (f.value as number) : cloneValue(f.value);
+    if (cur === undefined || !bsonEquals(cur, value)) {
+      parent[key] = value;
+      changed = true;
     }
   }
   return changed;
 }
 
-function last(path: string): string {
-  const i = path.lastIndexOf('.');
-  return i < 0 ? path : path.slice(i + 1);
+/** The fields a modifier writes, or undefined when the fast path does not apply. */
+function parse(modifier: Document): FieldOp[] | undefined {
+  const fields: FieldOp[] = [];
+  for (const op in modifier) {
+    const arg = modifier[op];
+    if (!SIMPLE_OPS.has(op) || !isPlainObject(arg)) return undefined;
+    for (const path in arg) {
+      if (
+        path.length === 0 ||
+        path.includes('$') ||
+        path.startsWith('.') ||
+        path.endsWith('.') ||
+        path.includes('..')
+      )
+        return undefined;
+      if (path === '_id' || path.startsWith('_id.')) return undefined;
+      const value = arg[path];
+      if (op === '$inc' && typeof value !== 'number') return undefined;
+      const push = op === '$push' ? pushSpec(value) : undefined;
+      if (op === '$push' && push === undefined) return undefined;
+      const parts = path.split('.');
+      fields.push({ op, path, parts, key: parts[parts.length - 1]!, value, push });
+    }
+  }
+  if (fields.length > 1) {
+    const paths = fields.map((f) => f.path).sort();
+    for (let i = 1; i < paths.length; i++) {
+      const prev = paths[i - 1]!;
+      if (paths[i] === prev || paths[i]!.startsWith(`${prev}.`)) return undefined;
+    }
+  }
+  return fields;
 }
 
 /**
@@ -114,8 +134,7 @@ function last(path: string): string {
  * (and `create` is false), null when a parent is an array, a number, or any other non-document.
  * With `copy`, each document on the way is replaced by a copy first (see tryFastUpdate).
  */
-function walk(doc: Document, path: string, create: boolean, copy = false): Document | null | undefined {
-  const parts = path.split('.');
+function walk(doc: Document, parts: string[], create: boolean, copy: boolean): Document | null | undefined {
   let cur: Document = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i]!;

@@ -53,7 +53,7 @@ function asCommand(
   throw new MongoCommandError('FailedToParse', 'bulkWrite: unknown operation type');
 }
 
-export const bulkWrite: CommandHandler = async (ctx) => {
+export const bulkWrite: CommandHandler = (ctx) => {
   if (ctx.db !== 'admin')
     throw new MongoCommandError(
       'Unauthorized',
@@ -77,7 +77,7 @@ export const bulkWrite: CommandHandler = async (ctx) => {
       const sub = asCommand(op as Op, nsInfo as Document[]);
       kind = sub.kind;
       const subCtx: CommandContext = { ...ctx, db: sub.db, cmd: sub.cmd };
-      reply = await writeCommands[kind]!(subCtx);
+      reply = writeCommands[kind]!(subCtx);
     } catch (err) {
       const e =
         err instanceof MongoCommandError

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.ts';
+import { firstKey } from '../doc-path.ts';
 import { MongoCommandError } from '../errors.ts';
 import type { Document } from '../wire.ts';
 
@@ -24,7 +25,8 @@ export type CommandHandler = (ctx: CommandContext) => Document | Promise<Documen
 
 /** The collection a namespace command names in its first field (`{find: 'sms', ...}`). */
 export function collectionName(ctx: CommandContext): string {
-  const name = Object.values(ctx.cmd)[0];
+  const first = firstKey(ctx.cmd);
+  const name = first === undefined ? undefined : ctx.cmd[first];
   if (typeof name !== 'string') {
     throw new MongoCommandError('InvalidNamespace', `collection name has invalid type ${typeof name}`);
   }

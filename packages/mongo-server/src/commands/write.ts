@@ -4,10 +4,13 @@ import { MongoCommandError, toCommandError } from '../errors.ts';
 import { project } from '../matcher.ts';
 import { applyUpdate, buildUpsert, isOperatorUpdate } from '../update-apply.ts';
 import type { Document } from '../wire.ts';
-import { type CommandContext, type CommandHandler, collectionName } from './context.ts';
+import { type CommandContext, collectionName } from './context.ts';
 
 // Write commands ("insert", "update", "delete", "findAndModify" in the manual's database commands).
 // Each handler is synchronous from match to commit: no other command can interleave.
+
+/** A write command: synchronous (bulkWrite runs one per operation without awaiting each). */
+type WriteHandler = (ctx: CommandContext) => Document;
 
 type WriteError = { index: number; code: number; errmsg: string } & Document;
 
@@ -30,7 +33,7 @@ function docsArg(ctx: CommandContext, field: string): Document[] {
   return v as Document[];
 }
 
-const insert: CommandHandler = (ctx) => {
+const insert: WriteHandler = (ctx) => {
   const name = collectionName(ctx);
   const docs = docsArg(ctx, 'documents');
   const ordered = ctx.cmd.ordered !== false;
@@ -59,7 +62,7 @@ type UpdateStatement = {
   sort?: Document;
 };
 
-const update: CommandHandler = (ctx) => {
+const update: WriteHandler = (ctx) => {
   const name = collectionName(ctx);
   const stmts = docsArg(ctx, 'updates') as UpdateStatement[];
   const ordered = ctx.cmd.ordered !== false;
@@ -108,7 +111,7 @@ const update: CommandHandler = (ctx) => {
   return writeReply(n, errors, upserted.length > 0 ? { nModified, upserted } : { nModified });
 };
 
-const del: CommandHandler = (ctx) => {
+const del: WriteHandler = (ctx) => {
   const name = collectionName(ctx);
   const stmts = docsArg(ctx, 'deletes') as { q?: Document; limit?: number; hint?: unknown }[];
   const ordered = ctx.cmd.ordered !== false;
@@ -135,7 +138,7 @@ const del: CommandHandler = (ctx) => {
  * findAndModify: the compare-and-swap primitive. A duplicate key here is a command error
  * (`{ok: 0, code: 11000, keyPattern, keyValue}`), not a write error.
  */
-const findAndModify: CommandHandler = (ctx) => {
+const findAndModify: WriteHandler = (ctx) => {
   const name = collectionName(ctx);
   const { cmd } = ctx;
   const query = (cmd.query ?? {}) as Document;
@@ -183,7 +186,7 @@ const findAndModify: CommandHandler = (ctx) => {
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
 };
 
-export const writeCommands: Record<string, CommandHandler> = {
+export const writeCommands: Record<string, WriteHandler> = {
   insert,
   update,
   delete: del,
