@@ -230,10 +230,11 @@ export async function finish<C extends ReceiptClaim = ReceiptClaim>(
       models.push({ namespace: sms, name: 'updateOne', filter: b.filter, update: b.update });
     if (locks)
       models.push({ namespace: namespaceOf(ctx, CollectionName.locks), name: 'deleteMany', filter: locks });
-    // Per-operation results cost a result document each; ask for them only when some update is
-    // likely fenced (a lost race's message, which the winner has often taken over already), or to
-    // learn which claimed receipts were new.
-    const verboseResults = direct.length > 0 || built.some((b) => b.quiet);
+    // Per-operation results cost a result document each (and a getMore per hundred); ask for them
+    // only when some update is likely fenced (a lost race's message, which the winner has often
+    // taken over already). Otherwise the totals say whether everything went as expected: every
+    // transition matched and every claimed receipt was new (one that existed counts as matched).
+    const verboseResults = built.some((b) => b.quiet);
     const combined = await multiWrite(ctx, models, { verboseResults });
     if (!combined) {
       for (const id of await writeTransitions(ctx, built)) applied.add(id);
@@ -246,10 +247,12 @@ export async function finish<C extends ReceiptClaim = ReceiptClaim>(
         direct.forEach((d, i) => {
           d.inserted = combined.updateResults?.get(i)?.upsertedId !== undefined;
         });
-      } else if (combined.matchedCount === built.length) {
+      } else if (combined.matchedCount === built.length && combined.upsertedCount === direct.length) {
         for (const b of built) applied.add(b.after._id);
+        for (const d of direct) d.inserted = true;
       } else {
         for (const id of await appliedByWriteId(ctx, built)) applied.add(id);
+        await markInsertedReceipts(ctx, direct);
       }
     }
   }
@@ -324,6 +327,21 @@ function claimReceiptsOf<C extends ReceiptClaim>(
     });
   }
   return out;
+}
+
+/** Which claimed receipts the upserts made: those holding their claim's token (an old one has another lock). */
+async function markInsertedReceipts<C extends ReceiptClaim>(
+  ctx: StoreContext,
+  direct: DirectReceipt<C>[],
+): Promise<void> {
+  if (direct.length === 0) return;
+  const held = await ctx.cols.sms
+    .find({ _id: { $in: direct.map((d) => d.receipt._id) } } as Filter<SmsRecord>, {
+      projection: { _id: 1, lock: 1 },
+    })
+    .toArray();
+  const tokens = new Map(held.map((r) => [r._id, r.lock?.token]));
+  for (const d of direct) d.inserted = tokens.get(d.receipt._id) === d.claim.token;
 }
 
 /**
