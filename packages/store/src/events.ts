@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ObjectId } from 'mongodb';
+import type { Filter, ObjectId } from 'mongodb';
 import type { Logger } from 'pino';
 import type { StoreContext } from './context.ts';
 import { isCappedPositionLost, isTransientStoreError } from './errors.ts';
@@ -45,6 +45,8 @@ export type TailOptions = {
    * awaiting getMore returns as soon as an event is written. Default 5 ms.
    */
   lingerMs?: number;
+  /** Only events of these types: the server sends no others (default: every event). */
+  types?: readonly string[];
   logger?: Logger;
 };
 
@@ -100,7 +102,11 @@ export async function* tailEvents(
       continue;
     }
     opened = true;
-    const cursor = ctx.cols.events.find(last ? { _id: { $gt: last } } : {}, {
+    const filter = {
+      ...(last ? { _id: { $gt: last } } : {}),
+      ...(options.types ? { type: { $in: [...options.types] } } : {}),
+    };
+    const cursor = ctx.cols.events.find(filter as Filter<SmsEvent>, {
       tailable: true,
       awaitData: true,
       maxAwaitTimeMS,

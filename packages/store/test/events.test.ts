@@ -39,6 +39,30 @@ describe('event tailing', () => {
     await it.return?.();
   });
 
+  it('yields only the types asked for, when asked', async () => {
+    const ac = new AbortController();
+    const it = store.tailEvents({
+      signal: ac.signal,
+      maxAwaitTimeMS: 200,
+      types: ['sms.queued', 'sms.retry'],
+    });
+    expect(await take(it, 1)).toEqual([{ kind: 'gap', reason: 'opened' }]);
+    const pending = take(it, 2);
+    await store.appendEvents([
+      { type: 'sms.queued', at: new Date() },
+      { type: 'sms.delivered', at: new Date() },
+      { type: 'sms.failed', at: new Date() },
+      { type: 'sms.retry', at: new Date() },
+    ]);
+    const items = await pending;
+    expect(items.map((i) => (i.kind === 'event' ? i.event.type : i.kind))).toEqual([
+      'sms.queued',
+      'sms.retry',
+    ]);
+    ac.abort();
+    await it.return?.();
+  });
+
   it('ends when its signal is aborted while waiting on the server', async () => {
     const ac = new AbortController();
     const it = store.tailEvents({ signal: ac.signal, maxAwaitTimeMS: 5000 });
