@@ -65,9 +65,46 @@ function existsAt(value: unknown, parts: string[], i: number): boolean | typeof 
   return existsAt(next, parts, i + 1);
 }
 
-function equalsAny(values: unknown[], operand: unknown): boolean {
-  for (const v of values) if (typeRank(v) === typeRank(operand) && compareBson(v, operand) === 0) return true;
+/** `v` and `operand` are of one type bracket and equal, as an equality predicate compares them. */
+function equal(v: unknown, operand: unknown, rank: number): boolean {
+  return typeRank(v) === rank && compareBson(v, operand) === 0;
+}
+
+const FANS_OUT = Symbol('fans out');
+
+/**
+ * The value a path reaches through embedded documents (undefined when it reaches none), or FANS_OUT
+ * when an array is met on the way, where candidates() is the reference.
+ */
+function reach(doc: Document, parts: string[]): unknown {
+  let v: unknown = doc;
+  for (let i = 0; i < parts.length; i++) {
+    if (Array.isArray(v)) return FANS_OUT;
+    if (!isPlainObject(v)) return undefined;
+    v = v[parts[i]!];
+    if (v === undefined) return undefined;
+  }
+  return v;
+}
+
+/**
+ * Whether any candidate (see candidates()) passes `test`, without building the list in the common
+ * case: a path through embedded documents to a scalar or an array of scalars. Filters run once per
+ * examined document, and those lists were most of their garbage.
+ */
+function anyCandidate(doc: Document, parts: string[], test: (v: unknown) => boolean): boolean {
+  const v = reach(doc, parts);
+  if (v === undefined) return false;
+  if (v === FANS_OUT) return candidates(doc, parts).some(test);
+  if (!Array.isArray(v)) return test(v);
+  for (const x of v) if (test(x)) return true;
   return false;
+}
+
+function equalsPred(parts: string[], operand: unknown): Pred {
+  const rank = typeRank(operand);
+  const test = (v: unknown) => equal(v, operand, rank);
+  return (doc) => anyCandidate(doc, parts, test);
 }
 
 function compileField(path: string, cond: unknown): Pred | undefined {
@@ -75,7 +112,7 @@ function compileField(path: string, cond: unknown): Pred | undefined {
   if (!isPlainObject(cond) || Object.keys(cond).length === 0 || !Object.keys(cond)[0]!.startsWith('$')) {
     if (!simpleOperand(cond)) {
       // Embedded-document equality is exact, field order included (mingo ignores the order).
-      if (isPlainObject(cond)) return (doc) => equalsAny(candidates(doc, parts), cond);
+      if (isPlainObject(cond)) return equalsPred(parts, cond);
       if (cond !== null || parts.length !== 1) return undefined;
       // {field: null} matches a missing field, null, or an array holding null.
       return (doc) => {
@@ -83,7 +120,7 @@ function compileField(path: string, cond: unknown): Pred | undefined {
         return vs.length === 0 || vs.some((v) => v === null || v === undefined);
       };
     }
-    return (doc) => equalsAny(candidates(doc, parts), cond);
+    return equalsPred(parts, cond);
   }
   const preds: Pred[] = [];
   for (const [op, arg] of Object.entries(cond)) {
@@ -114,19 +151,19 @@ function compileField(path: string, cond: unknown): Pred | undefined {
       if (!Array.isArray(arg) || !arg.every(simpleOperand)) return undefined;
       const neg = op === '$nin';
       const set = arg.every((v) => typeof v === 'string') ? new Set(arg as string[]) : undefined;
-      preds.push((doc) => {
-        const vs = candidates(doc, parts);
-        const hit = set
-          ? vs.some((v) => typeof v === 'string' && set.has(v))
-          : arg.some((a) => equalsAny(vs, a));
-        return neg ? !hit : hit;
-      });
+      const ranks = arg.map(typeRank);
+      const test = set
+        ? (v: unknown) => typeof v === 'string' && set.has(v)
+        : (v: unknown) => arg.some((a, i) => equal(v, a, ranks[i]!));
+      preds.push((doc) => anyCandidate(doc, parts, test) !== neg);
       continue;
     }
     if (!simpleOperand(arg)) return undefined;
-    if (op === '$eq') preds.push((doc) => equalsAny(candidates(doc, parts), arg));
-    else if (op === '$ne') preds.push((doc) => !equalsAny(candidates(doc, parts), arg));
-    else {
+    if (op === '$eq') preds.push(equalsPred(parts, arg));
+    else if (op === '$ne') {
+      const eq = equalsPred(parts, arg);
+      preds.push((doc) => !eq(doc));
+    } else {
       // Comparisons only match values of the operand's type bracket, as on MongoDB.
       const rank = typeRank(arg);
       const test =
@@ -137,11 +174,8 @@ function compileField(path: string, cond: unknown): Pred | undefined {
             : op === '$lt'
               ? (c: number) => c < 0
               : (c: number) => c <= 0;
-      preds.push((doc) => {
-        for (const v of candidates(doc, parts))
-          if (typeRank(v) === rank && test(compareBson(v, arg))) return true;
-        return false;
-      });
+      const passes = (v: unknown) => typeRank(v) === rank && test(compareBson(v, arg));
+      preds.push((doc) => anyCandidate(doc, parts, passes));
     }
   }
   if (preds.length === 1) return preds[0];

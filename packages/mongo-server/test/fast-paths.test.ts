@@ -42,6 +42,8 @@ function randomDoc(r: () => number): Document {
     if (x < 0.15) continue;
     if (x < 0.3) doc[f] = [values[Math.floor(r() * values.length)], values[Math.floor(r() * values.length)]];
     else if (x < 0.4) doc[f] = { d: values[Math.floor(r() * values.length)] };
+    // Documents in an array: a dotted path fans out over them.
+    else if (x < 0.45) doc[f] = [{ d: values[Math.floor(r() * values.length)] }, { e: 1 }];
     else doc[f] = values[Math.floor(r() * values.length)];
   }
   return doc;
