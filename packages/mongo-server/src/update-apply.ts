@@ -4,10 +4,27 @@ import { bsonEquals } from './bson-order.ts';
 import { cloneValue, firstKey, isPlainObject, setPath } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
 import { formatValue } from './format-value.ts';
-import { tryFastUpdate } from './update-fast.ts';
+import { applyFastUpdate, type FieldOp, parseFastUpdate, tryFastUpdate } from './update-fast.ts';
 import type { Document } from './wire.ts';
 
-export type UpdateOptions = { arrayFilters?: Document[]; query?: Document; inserting?: boolean };
+export type UpdateOptions = {
+  arrayFilters?: Document[];
+  query?: Document;
+  inserting?: boolean;
+  /**
+   * One object for every document a statement updates (`multi`, a claim's updateMany): the
+   * operator document is split and parsed for the first and reused for the rest.
+   */
+  reuse?: { operators?: Operators };
+};
+
+/** An operator update split into what applyUpdate applies (see UpdateOptions.reuse). */
+export type Operators = {
+  modifier: Document;
+  onInsert: Document | undefined;
+  /** parseFastUpdate(modifier), once asked for; null when not yet. */
+  fields: FieldOp[] | undefined | null;
+};
 
 export function isOperatorUpdate(u: unknown): u is Document {
   return isPlainObject(u) && firstKey(u)?.startsWith('$') === true;
@@ -39,19 +56,9 @@ export function applyUpdate(
   if (!isOperatorUpdate(update)) return applyReplacement(doc, update);
   // A shallow copy: the fast path copies what it changes; mingo, which writes anywhere, gets a deep one.
   let next: Document = { ...doc };
-  const modifier: Document = {};
-  let onInsert: Document | undefined;
-  for (const op in update) {
-    const arg = update[op];
-    if (!op.startsWith('$')) {
-      throw new MongoCommandError(
-        'FailedToParse',
-        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
-      );
-    }
-    if (op === '$setOnInsert') onInsert = arg as Document;
-    else if (!(isPlainObject(arg) && Object.keys(arg).length === 0)) modifier[op] = arg;
-  }
+  const ops = opts.reuse?.operators ?? operators(update, opts.reuse);
+  const modifier = ops.modifier;
+  let onInsert = ops.onInsert;
   // Setting _id to the value it already has is allowed by MongoDB (and an upsert may set it first);
   // mingo refuses any update path on _id, so those are taken out here.
   for (const src of [modifier.$set, opts.inserting ? onInsert : undefined] as (Document | undefined)[]) {
@@ -67,7 +74,8 @@ export function applyUpdate(
   let changed = false;
   try {
     if (Object.keys(modifier).length > 0) {
-      const fast = opts.arrayFilters ? undefined : tryFastUpdate(next, modifier);
+      const fields = opts.arrayFilters ? undefined : fastFields(ops);
+      const fast = fields && applyFastUpdate(next, fields);
       if (fast !== undefined) changed = fast;
       else {
         next = cloneValue(next);
@@ -102,6 +110,32 @@ export function applyUpdate(
     );
   }
   return { doc: next, changed };
+}
+
+function operators(update: Document, reuse?: { operators?: Operators }): Operators {
+  const modifier: Document = {};
+  let onInsert: Document | undefined;
+  for (const op in update) {
+    const arg = update[op];
+    if (!op.startsWith('$')) {
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    if (op === '$setOnInsert') onInsert = arg as Document;
+    else if (!(isPlainObject(arg) && Object.keys(arg).length === 0)) modifier[op] = arg;
+  }
+  const ops: Operators = { modifier, onInsert, fields: null };
+  // Not when a `$set` or `$setOnInsert` names `_id`: applyUpdate adjusts those per document.
+  const namesId = (d: unknown) => isPlainObject(d) && '_id' in d;
+  if (reuse && !namesId(modifier.$set) && !namesId(onInsert)) reuse.operators = ops;
+  return ops;
+}
+
+function fastFields(ops: Operators): FieldOp[] | undefined {
+  if (ops.fields === null) ops.fields = parseFastUpdate(ops.modifier);
+  return ops.fields;
 }
 
 const NUMERIC_OPS = new Set(['$inc', '$mul']);

@@ -29,7 +29,7 @@ function pushed(cur: unknown[] | undefined, spec: { each: unknown[]; slice: numb
 }
 
 /** One field an operator writes, parsed once: the path's parts and its last part. */
-type FieldOp = {
+export type FieldOp = {
   op: string;
   path: string;
   parts: string[];
@@ -50,8 +50,12 @@ type FieldOp = {
  * its unchanged parts (payload, history entries) are shared, never written.
  */
 export function tryFastUpdate(next: Document, modifier: Document): boolean | undefined {
-  const fields = parse(modifier);
-  if (fields === undefined) return undefined;
+  const fields = parseFastUpdate(modifier);
+  return fields && applyFastUpdate(next, fields);
+}
+
+/** tryFastUpdate with the modifier already parsed (an update of many documents parses it once). */
+export function applyFastUpdate(next: Document, fields: FieldOp[]): boolean | undefined {
   // Check every path before changing anything, so a fallback starts from the untouched copy.
   for (const f of fields) {
     const parent = walk(next, f.parts, false, false);
@@ -96,7 +100,7 @@ export function tryFastUpdate(next: Document, modifier: Document): boolean | und
 }
 
 /** The fields a modifier writes, or undefined when the fast path does not apply. */
-function parse(modifier: Document): FieldOp[] | undefined {
+export function parseFastUpdate(modifier: Document): FieldOp[] | undefined {
   const fields: FieldOp[] = [];
   for (const op in modifier) {
     const arg = modifier[op];

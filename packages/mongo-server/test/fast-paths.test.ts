@@ -219,4 +219,31 @@ describe('fast update', () => {
       expect.objectContaining({ code: 2 }),
     );
   });
+
+  it('applies one parsed update to each document of a statement as it would one by one', () => {
+    const docs: Document[] = [
+      { _id: 1, n: 1, h: [] },
+      { _id: 2, n: 'x', h: [1] },
+      { _id: 3, h: 5 },
+    ];
+    const updates: Document[] = [
+      { $set: { s: 'a', 'l.t': 1 }, $inc: { n: 1 }, $push: { h: { $each: [2], $slice: -2 } } },
+      { $set: { _id: 2, s: 'b' } },
+      { $unset: { n: '' }, $setOnInsert: { z: 1 } },
+    ];
+    const outcome = (f: () => unknown) => {
+      try {
+        return f();
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    for (const u of updates) {
+      const reuse = {};
+      for (const d of docs) {
+        const shared = outcome(() => applyUpdate(d, u, { reuse }));
+        expect([u, d, shared]).toEqual([u, d, outcome(() => applyUpdate(d, u))]);
+      }
+    }
+  });
 });

@@ -91,8 +91,9 @@ const update: WriteHandler = (ctx) => {
         }
         continue;
       }
+      const opts = { arrayFilters: s.arrayFilters, query: q, reuse: {} };
       for (const rec of recs) {
-        const next = applyUpdate(rec.doc, s.u, { arrayFilters: s.arrayFilters, query: q });
+        const next = applyUpdate(rec.doc, s.u, opts);
         n++;
         if (next.changed) {
           (coll as Collection).replace(
