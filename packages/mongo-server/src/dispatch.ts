@@ -27,12 +27,24 @@ export type InternalErrorListener = (err: unknown, command: string) => void;
 /**
  * Runs one command and always returns a reply document: failures become `{ok: 0, code, codeName}`.
  * Unknown commands fail loudly with 59 so an unsupported feature is never silently ignored.
+ * Synchronous commands (all but those that wait: getMore on a tail or a change stream) reply
+ * synchronously, without a promise and a turn of the microtask queue each.
  */
-export async function runCommand(
+export function runCommand(
   ctx: CommandContext,
   onInternalError?: InternalErrorListener,
-): Promise<Document> {
+): Document | Promise<Document> {
   const name = firstKey(ctx.cmd) ?? '';
+  const fail = (err: unknown): Document => {
+    if (
+      !(err instanceof MongoCommandError) &&
+      (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+    ) {
+      onInternalError?.(err, name);
+      return new MongoCommandError('InternalError', `${name}: ${(err as Error).message}`, {}, err).toReply();
+    }
+    return toCommandError(err).toReply();
+  };
   try {
     // Transactions would need snapshot isolation and rollback; refuse them rather than fake them.
     // Not IllegalOperation (20): the driver rewrites 20 on a write as "retryable writes unsupported".
@@ -45,16 +57,10 @@ export async function runCommand(
     refuseUnsupportedOptions(name, ctx.cmd);
     const handler = Object.hasOwn(commands, name) ? commands[name] : undefined;
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
-    return await handler(ctx);
+    const reply = handler(ctx);
+    return reply instanceof Promise ? reply.catch(fail) : reply;
   } catch (err) {
-    if (
-      !(err instanceof MongoCommandError) &&
-      (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
-    ) {
-      onInternalError?.(err, name);
-      return new MongoCommandError('InternalError', `${name}: ${(err as Error).message}`, {}, err).toReply();
-    }
-    return toCommandError(err).toReply();
+    return fail(err);
   }
 }
 

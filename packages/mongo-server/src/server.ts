@@ -5,7 +5,7 @@ import { helloReply } from './commands/handshake.ts';
 import { type InternalErrorListener, runCommand } from './dispatch.ts';
 import { firstKey } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
-import { decodeMessage, encodeMsg, encodeReply, FrameReader, MsgFlags } from './wire.ts';
+import { type Document, decodeMessage, encodeMsg, encodeReply, FrameReader, MsgFlags } from './wire.ts';
 
 export type MongoServerOptions = {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -56,19 +56,18 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
     const closed = new AbortController();
     const reader = new FrameReader();
     let replyIds = 0;
-    // One command at a time per connection, in arrival order (the driver never pipelines).
-    let queue: Promise<void> = Promise.resolve();
     const send = (buf: Buffer) => {
       if (!socket.destroyed) socket.write(buf);
     };
-    const handle = async (frame: Buffer) => {
+    /** Handles one frame; a promise only while a command waits (see runCommand). */
+    const handle = (frame: Buffer): void | Promise<void> => {
       const msg = decodeMessage(frame);
       if (msg.kind === 'query') {
         // The OP_QUERY handshake: only the first message of a connection uses it.
         const name = Object.keys(msg.query)[0] ?? '';
         const reply = /^(hello|isMaster|ismaster)$/.test(name)
           ? helloReply({ server: info, connectionId })
-          : await runCommand({
+          : runCommand({
               backend,
               server: info,
               db: msg.collection.split('.')[0] ?? 'admin',
@@ -76,8 +75,8 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
               connectionId,
               signal: closed.signal,
             });
-        send(encodeReply(++replyIds, msg.requestId, reply));
-        return;
+        const answer = (r: Document) => send(encodeReply(++replyIds, msg.requestId, r));
+        return reply instanceof Promise ? reply.then(answer) : answer(reply);
       }
       if (msg.kind === 'other') {
         socket.destroy();
@@ -85,40 +84,62 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
       }
       const db = typeof msg.command.$db === 'string' ? msg.command.$db : 'admin';
       options.onCommand?.(firstKey(msg.command) ?? '');
-      const reply = await runCommand(
+      const reply = runCommand(
         { backend, server: info, db, cmd: msg.command, connectionId, signal: closed.signal },
         options.onInternalError,
       );
+      const answer = (r: Document) => answerMsg(msg.flags, msg.requestId, r);
+      return reply instanceof Promise ? reply.then(answer) : answer(reply);
+    };
+    const answerMsg = (flags: number, requestId: number, reply: Document): void => {
       // moreToCome: the client expects no reply (w:0 writes, endSessions at close()).
-      if (msg.flags & MsgFlags.MoreToCome) return;
+      if (flags & MsgFlags.MoreToCome) return;
       let out: Buffer;
       try {
-        out = encodeMsg(++replyIds, msg.requestId, reply);
+        out = encodeMsg(++replyIds, requestId, reply);
       } catch (err) {
         // A reply BSON cannot encode (e.g. over 16 MiB) still gets an answer the client can read.
         out = encodeMsg(
           replyIds,
-          msg.requestId,
+          requestId,
           new MongoCommandError('InternalError', `cannot encode reply: ${(err as Error).message}`).toReply(),
         );
       }
       send(out);
     };
+    // One command at a time per connection, in arrival order (the driver never pipelines): frames
+    // wait here while a command waits. A command that does not wait is handled at once.
+    const pending: Buffer[] = [];
+    let waiting = false;
+    const drain = (): void => {
+      while (!waiting && pending.length > 0) {
+        let result: void | Promise<void>;
+        try {
+          result = handle(pending.shift()!);
+        } catch {
+          socket.destroy();
+          return;
+        }
+        if (result) {
+          waiting = true;
+          result.then(
+            () => {
+              waiting = false;
+              drain();
+            },
+            () => socket.destroy(),
+          );
+        }
+      }
+    };
     socket.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
       try {
-        frames = reader.push(chunk);
+        for (const frame of reader.push(chunk)) pending.push(frame);
       } catch {
         socket.destroy();
         return;
       }
-      for (const frame of frames) {
-        queue = queue
-          .then(() => handle(frame))
-          .catch(() => {
-            socket.destroy();
-          });
-      }
+      drain();
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
