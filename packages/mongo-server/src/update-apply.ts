@@ -301,8 +301,32 @@ export function seedFromQuery(query: Document, out: Document = {}): Document {
   return out;
 }
 
+/**
+ * The upsert that is an insert unless the `_id` exists (`{_id: v}`, `{$setOnInsert: {top-level
+ * fields}}`, as the SMSC writes its receipts): the fields are this command's own freshly decoded
+ * values, owned by nobody else, so they are stored as they are instead of copied one by one.
+ * Undefined for any other shape.
+ */
+function insertByUpsert(query: Document, update: unknown): Document | undefined {
+  if (!isPlainObject(update)) return undefined;
+  let ops = 0;
+  for (const op in update) if (++ops > 1 || op !== '$setOnInsert') return undefined;
+  const fields = update.$setOnInsert;
+  if (!isPlainObject(fields)) return undefined;
+  let keys = 0;
+  for (const k in query) if (++keys > 1 || k !== '_id') return undefined;
+  const id = query._id;
+  if (id === undefined || Array.isArray(id) || (isPlainObject(id) && firstKey(id)?.startsWith('$')))
+    return undefined;
+  for (const k in fields)
+    if (k === '_id' || k === '' || k.startsWith('$') || k.includes('.')) return undefined;
+  return { _id: id, ...fields };
+}
+
 /** The document an upsert inserts: query equalities, then the update (with $setOnInsert), _id first. */
 export function buildUpsert(query: Document, update: unknown, arrayFilters?: Document[]): Document {
+  const direct = insertByUpsert(query, update);
+  if (direct) return direct;
   let doc: Document;
   if (isOperatorUpdate(update) || Array.isArray(update)) {
     const seed = seedFromQuery(query);

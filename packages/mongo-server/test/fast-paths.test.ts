@@ -1,9 +1,9 @@
-import { ObjectId } from 'bson';
+import { Binary, ObjectId } from 'bson';
 import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { cloneValue } from '../src/doc-path.ts';
 import { compileFastFilter } from '../src/fast-matcher.ts';
-import { applyUpdate } from '../src/update-apply.ts';
+import { applyUpdate, buildUpsert, seedFromQuery } from '../src/update-apply.ts';
 import { tryFastUpdate } from '../src/update-fast.ts';
 import type { Document } from '../src/wire.ts';
 
@@ -245,5 +245,40 @@ describe('fast update', () => {
         expect([u, d, shared]).toEqual([u, d, outcome(() => applyUpdate(d, u))]);
       }
     }
+  });
+});
+
+describe('insert by upsert', () => {
+  const generic = (query: Document, update: Document) => {
+    const doc = applyUpdate(seedFromQuery(query), update, { inserting: true }).doc;
+    const { _id, ...rest } = doc;
+    return { _id, ...rest };
+  };
+
+  it('builds the document the generic path builds, _id first, taking the decoded values as they are', () => {
+    const fields = {
+      kind: 'receipt',
+      at: new Date(5),
+      payload: { source: { addr: '4670' }, data: new Binary(Buffer.from('x')) },
+      history: [{ at: new Date(6) }],
+      lock: null,
+    };
+    const query = { _id: 'm1.r' };
+    const update = { $setOnInsert: fields };
+    const doc = buildUpsert(query, update);
+    expect(doc).toEqual(generic(query, update));
+    expect(Object.keys(doc)[0]).toBe('_id');
+    expect(doc.payload).toBe(fields.payload);
+  });
+
+  it('leaves every other shape to the generic path', () => {
+    const cases: [Document, Document][] = [
+      [{ _id: 'a', x: 1 }, { $setOnInsert: { y: 1 } }],
+      [{ _id: { $eq: 'a' } }, { $setOnInsert: { y: 1 } }],
+      [{ _id: 'a' }, { $setOnInsert: { 'y.z': 1 } }],
+      [{ _id: 'a' }, { $setOnInsert: { y: 1 }, $set: { z: 2 } }],
+      [{ _id: 'a' }, { $setOnInsert: { _id: 'a', y: 1 } }],
+    ];
+    for (const [query, update] of cases) expect(buildUpsert(query, update)).toEqual(generic(query, update));
   });
 });
