@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimMany } from '../src/claim-many.ts';
 import { createContext, type StoreContext } from '../src/context.ts';
 import { type ClaimManyOptions, SmsState, type Store } from '../src/index.ts';
-import { type FakeClock, fakeClock, message, migratedStore } from './helpers.ts';
+import { type FakeClock, fakeClock, message, migratedStore, recordCommands } from './helpers.ts';
 
 const LEASE = 30_000;
 const targets = ['smpp:up'];
@@ -65,15 +65,7 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     });
 
   /** Records the commands `fn` sends. */
-  async function counted<T>(fn: () => Promise<T>): Promise<T> {
-    const listen = (e: { commandName: string }) => commands.push(e.commandName);
-    client.on('commandStarted', listen);
-    try {
-      return await fn();
-    } finally {
-      client.off('commandStarted', listen);
-    }
-  }
+  const counted = <T>(fn: () => Promise<T>): Promise<T> => recordCommands(client, commands, fn);
 
   it('claims several destinations in a fixed number of commands, each batch the head of its queue', async () => {
     const ids = new Map<string, string[]>();

@@ -9,7 +9,7 @@ import {
   SmsState,
   type Store,
 } from '../src/index.ts';
-import { type FakeClock, fakeClock, message, migratedStore } from './helpers.ts';
+import { type FakeClock, fakeClock, message, migratedStore, recordCommands } from './helpers.ts';
 
 const LEASE = 30_000;
 
@@ -44,15 +44,7 @@ describe('finish with claimed receipts', () => {
     await mongo.close();
   });
 
-  async function counted<T>(fn: () => Promise<T>): Promise<T> {
-    const listen = (e: { commandName: string }) => commands.push(e.commandName);
-    client.on('commandStarted', listen);
-    try {
-      return await fn();
-    } finally {
-      client.off('commandStarted', listen);
-    }
-  }
+  const counted = <T>(fn: () => Promise<T>): Promise<T> => recordCommands(client, commands, fn);
 
   async function claimed(dest: string, accountId = 'acme', receipt: 'final' | 'none' = 'final') {
     const m = await store.queue(message(dest, { receipt, accountId }));

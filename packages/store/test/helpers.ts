@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import { createStore, type QueueInput, type Store, type StoreOptions } from '../src/index.ts';
 
 export type FakeClock = { now: () => Date; advance(ms: number): void; set(at: Date): void };
@@ -33,4 +33,19 @@ export function message(dest: string, overrides: Partial<QueueInput> = {}, text 
     accountId: 'acme',
     ...overrides,
   };
+}
+
+/** Runs `fn`, adding the name of each command it sends on `client` (made with monitorCommands) to `into`. */
+export async function recordCommands<T>(
+  client: MongoClient,
+  into: string[],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const listen = (e: { commandName: string }) => into.push(e.commandName);
+  client.on('commandStarted', listen);
+  try {
+    return await fn();
+  } finally {
+    client.off('commandStarted', listen);
+  }
 }
