@@ -259,8 +259,8 @@ export class Worker extends EventEmitter {
    * by (Store.finish claimReceipts): adopt() then dispatches them without a claim round. Undefined
    * unless running with fewer batches in flight than its concurrency; slots a claim round has
    * reserved are not counted, so a round in progress does not turn receipts away (together they
-   * may exceed the concurrency by one round). Such receipts hold no destination lock: their lanes
-   * only spread queued receipts, and receipts keep no order.
+   * may exceed the concurrency by a round and the batches of one hand-off). Such receipts hold no
+   * destination lock: their lanes only spread queued receipts, and receipts keep no order.
    */
   offerReceiptClaim(): ReceiptHandOff | undefined {
     if (this.#state !== WorkerState.running || this.#inFlight.size >= this.#concurrency) return undefined;
