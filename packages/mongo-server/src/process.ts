@@ -7,8 +7,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type RemoteServer, type RemoteServerOptions, remoteHandle } from './remote.ts';
 
+export type ProcessServerOptions = RemoteServerOptions & {
+  /**
+   * Niceness of the child's V8 worker threads, which run most of its garbage collection (Linux;
+   * see lowerWorkerThreadPriority). Default 10; 0 leaves them as they are.
+   */
+  gcThreadNice?: number;
+};
+
 /** Starts the server in a child process (IPC for the handle's requests); resolves once it listens. */
-export function startMongoServerProcess(options: RemoteServerOptions = {}): Promise<RemoteServer> {
+export function startMongoServerProcess(options: ProcessServerOptions = {}): Promise<RemoteServer> {
   const child = fork(
     fileURLToPath(new URL('./process-entry.ts', import.meta.url)),
     [JSON.stringify(options)],

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { type RemoteServer, startMongoServerProcess, startMongoServerThread } from '../src/index.ts';
@@ -56,4 +58,25 @@ describe('the server in a child process', () => {
     await expect(server.commandCounts()).rejects.toThrow(/the in-memory MongoDB process (exited|failed)/);
     await server.close();
   });
+
+  it.runIf(process.platform === 'linux')(
+    "lowers its V8 worker threads' priority (garbage collection) and leaves its main thread's",
+    async () => {
+      const niceOf = (pid: number, name: string) =>
+        readdirSync(`/proc/${pid}/task`)
+          .filter((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name)
+          .map((tid) => getPriority(Number(tid)));
+      const lowered = await startMongoServerProcess();
+      const left = await startMongoServerProcess({ gcThreadNice: 0 });
+      try {
+        expect(niceOf(lowered.pid!, 'V8Worker').length).toBeGreaterThan(0);
+        expect(new Set(niceOf(lowered.pid!, 'V8Worker'))).toEqual(new Set([10]));
+        expect(getPriority(lowered.pid!)).toBe(getPriority(process.pid));
+        expect(new Set(niceOf(left.pid!, 'V8Worker'))).toEqual(new Set([getPriority(process.pid)]));
+      } finally {
+        await lowered.close();
+        await left.close();
+      }
+    },
+  );
 });
