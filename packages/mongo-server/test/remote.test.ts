@@ -59,6 +59,8 @@ describe('the server in a child process', () => {
     await server.close();
   });
 
+  // Linux only: thread names and priorities are read from /proc (CI and this machine are Linux);
+  // elsewhere lowerWorkerThreadPriority does nothing, so there is nothing to check.
   it.runIf(process.platform === 'linux')(
     "lowers its V8 worker threads' priority (garbage collection) and leaves its main thread's",
     async () => {
