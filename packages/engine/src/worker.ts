@@ -3,10 +3,13 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type ClaimedBatch,
+  type DestinationRelease,
   FINAL_STATES,
   isTransientStoreError,
   MAX_RECEIPT_BATCH,
   type Metrics,
+  type QueueHandOff,
   type SmsEvent,
   type SmsRecord,
   type Store,
@@ -153,6 +156,12 @@ export class Worker extends EventEmitter {
    * transition (a destination freed) is then worth a claim round.
    */
   #awaitingRelease = false;
+  /**
+   * The last claim round found nothing to claim and nothing due: messages stored now are worth
+   * claiming as they are stored (offerQueueClaim). Behind, they are queued: the destinations of a
+   * backlog are mostly held or have older messages, and claim rounds take a backlog in batches.
+   */
+  #caughtUp = false;
   /** Store time of the last round that looked for leases that ran out. */
   #lastTakeOver = Number.NEGATIVE_INFINITY;
   #listenWaiters: (() => void)[] = [];
@@ -275,23 +284,64 @@ export class Worker extends EventEmitter {
 
   #adopt(token: string, receipts: SmsRecord[]): void {
     if (this.#state !== WorkerState.running) {
-      // Stopping since the offer: give them back now rather than when their lease runs out.
-      const owner = this.id;
-      const released = receipts.map((message) => ({
-        message,
-        token,
-        owner,
-        outcome: { type: 'released' } as const,
-      }));
-      this.#finisher.submit(released).catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'giving back claimed receipts failed: they wait for their lease');
-      });
+      this.#giveBack(token, receipts);
       return;
     }
     for (let i = 0; i < receipts.length; i += MAX_RECEIPT_BATCH) {
       const batch = receipts.slice(i, i + MAX_RECEIPT_BATCH);
-      this.#dispatch((batch[0] as SmsRecord).destMsisdn, token, batch, `${token}/${i}`);
+      this.#dispatch((batch[0] as SmsRecord).destMsisdn, token, batch, {
+        key: `${token}/${i}`,
+        lockless: true,
+        adopted: true,
+      });
     }
+  }
+
+  /**
+   * A claim for messages of this worker's targets as this process's inserter stores them
+   * (createBatchQueue `claims`): their destinations are locked under its token before the insert,
+   * and adopt() dispatches the batches without a claim round. Undefined unless running, caught up
+   * (its last round found nothing due) and with fewer batches in flight than its concurrency; it
+   * takes at most that many destinations (a claim round in progress may add its own, as with
+   * receipts).
+   */
+  offerQueueClaim(): QueueHandOff | undefined {
+    const free = this.#concurrency - this.#inFlight.size;
+    if (this.#state !== WorkerState.running || free <= 0 || !this.#caughtUp) return undefined;
+    const token = this.#store.newToken();
+    return {
+      owner: this.id,
+      token,
+      leaseMs: this.#leaseMs,
+      maxDestinations: free,
+      adopt: (batches) => this.#adoptBatches(token, batches),
+    };
+  }
+
+  #adoptBatches(token: string, batches: ClaimedBatch[]): void {
+    for (const { destMsisdn, batch } of batches) {
+      if (this.#state !== WorkerState.running) this.#giveBack(token, batch, { destMsisdn, token });
+      // A batch of ours for the destination may not have left #inFlight yet (its lock is released).
+      else
+        this.#dispatch(destMsisdn, token, batch, {
+          key: this.#inFlight.has(destMsisdn) ? `${token}/${destMsisdn}` : destMsisdn,
+          adopted: true,
+        });
+    }
+  }
+
+  /** Stopping since an offer: adopted messages go back to `queued` now rather than when their lease runs out. */
+  #giveBack(token: string, messages: SmsRecord[], release?: DestinationRelease): void {
+    const owner = this.id;
+    const released = messages.map((message) => ({
+      message,
+      token,
+      owner,
+      outcome: { type: 'released' } as const,
+    }));
+    this.#finisher.submit(released, release).catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'giving back adopted messages failed: they wait for their lease');
+    });
   }
 
   /** An event from a tail this worker does not own (one shared by the workers of a process). */
@@ -494,12 +544,14 @@ export class Worker extends EventEmitter {
         }
         if (found) {
           this.#awaitingRelease = false;
+          this.#caughtUp = false;
           continue;
         }
         // Nothing claimable. Look again only if something happened meanwhile; otherwise set the
         // timer from the next due time and sleep.
         if (this.#wakes !== wakes) continue;
         await this.#armFromNextDue();
+        this.#caughtUp = !this.#awaitingRelease;
         // A wake-up while the timer was being set is for this claimer too (there is no other).
         if (this.#wakes === wakes) break;
       }
@@ -562,25 +614,36 @@ export class Worker extends EventEmitter {
     this.#arm(next.getTime() <= now ? now + this.#busyRecheckMs : next.getTime());
   }
 
-  /** `key`: the batch's name among those in flight, for an adopted batch (no destination lock). */
-  #dispatch(dest: string, token: string, batch: SmsRecord[], key?: string): void {
+  /**
+   * `key`: the batch's name among those in flight (default its destination); `lockless`: it holds
+   * no destination lock (adopted receipts); `adopted`: handed over, not found by a claim round.
+   */
+  #dispatch(
+    dest: string,
+    token: string,
+    batch: SmsRecord[],
+    how: { key?: string; lockless?: boolean; adopted?: boolean } = {},
+  ): void {
+    const key = how.key ?? dest;
+    const lockless = how.lockless === true;
     this.#metrics.inc('smsc_batches_total', { size: String(batch.length) });
-    const run = this.#runBatch(dest, token, batch, key !== undefined)
+    const run = this.#runBatch(dest, token, batch, lockless)
       .catch((error: unknown) => {
         // The claims stay locked until their lease runs out; then any worker takes them over.
         if (isClientClosedError(error)) this.#fail(error);
         else this.#logger.error({ err: error, destMsisdn: dest }, 'recording a batch failed');
       })
       .finally(() => {
-        this.#inFlight.delete(key ?? dest);
+        this.#inFlight.delete(key);
         this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
-        // A claimed batch frees its destination, behind which more may wait. An adopted one frees
-        // only a slot: worth a round when slots were what held work back, not on a worker that
-        // found nothing (each receipt batch at load set off an empty round on the receipt worker).
-        if (key === undefined || this.#plentiful) this.#pump();
+        // A claimed batch frees its destination, behind which more may wait. An adopted one is
+        // worth a round only when slots were what held work back, or when the last look found due
+        // messages of held destinations (this one may be among them): otherwise each adopted batch
+        // at load set off an empty round.
+        if (!how.adopted || this.#plentiful || (!lockless && this.#awaitingRelease)) this.#pump();
         this.#checkIdle();
       });
-    this.#inFlight.set(key ?? dest, run);
+    this.#inFlight.set(key, run);
     this.#metrics.set('smsc_batches_in_flight', this.#inFlight.size, { worker: this.id });
   }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createRetryPolicy, type RetryPolicy, Worker, type WorkerOptions } from '@smsc/engine';
 import type { ReceiverChange, SessionRegistry } from '@smsc/inserter';
-import type { Store } from '@smsc/store';
+import type { QueueHandOff, Store } from '@smsc/store';
 import pino, { type Logger } from 'pino';
 import { EsmeDeliveryClosedError, InvalidEsmeOutletOptionError } from './errors.ts';
 import { EsmeOutlet } from './esme-outlet.ts';
@@ -108,6 +108,14 @@ export class EsmeDelivery extends EventEmitter<EsmeDeliveryEvents> {
         },
       });
     }
+  }
+
+  /**
+   * Where messages for `target` can be stored claimed (the inserter's `claims`): the worker of the
+   * account if it runs here, else undefined (they are queued).
+   */
+  offerQueueClaim(target: string): QueueHandOff | undefined {
+    return this.#byTarget(target)?.offerQueueClaim();
   }
 
   #byTarget(target: string): Worker | undefined {

@@ -1,6 +1,13 @@
 import { once } from 'node:events';
 import type { SmppServer, SmppSession } from '@smsc/smpp';
-import { createStore, RECEIPT_ID_SUFFIX, type SmsRecord, SmsState, type Store } from '@smsc/store';
+import {
+  createBatchQueue,
+  createStore,
+  RECEIPT_ID_SUFFIX,
+  type SmsRecord,
+  SmsState,
+  type Store,
+} from '@smsc/store';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EsmeDelivery, type EsmeWorkerOptions } from '../src/index.ts';
@@ -184,5 +191,28 @@ describe('EsmeDelivery', () => {
     const m = await store.queue(submit('46700000016', 'refused'));
     await eventually(async () => (await store.get(m._id))?.state === SmsState.failed);
     expect((await store.get(m._id))?.lastError).toContain('ESME_RX_P_APPN');
+  });
+
+  it('takes messages for a bound account as they are stored (inserter claims), in order', async () => {
+    await start();
+    const sink = await esme('sink');
+    await eventually(() => delivery.accounts.includes('sink'));
+    // A worker is caught up once its first round found nothing.
+    await eventually(() => delivery.offerQueueClaim('esme:sink') !== undefined);
+    expect(delivery.offerQueueClaim('esme:nobody')).toBeUndefined();
+    const q = createBatchQueue(store, { claims: (target) => delivery.offerQueueClaim(target) });
+    const results = await q.queueMany(
+      [1, 2, 3].map((seq) => submit('46700000017', `direct ${seq}`, { segment: { ref: 9, total: 3, seq } })),
+    );
+    await eventually(() => sink.received.length === 3);
+    expect(sink.received.map((p) => p.shortMessage.toString())).toEqual(['direct 1', 'direct 2', 'direct 3']);
+    for (const r of results) {
+      const id = r.ok ? r.record._id : '';
+      await eventually(async () => (await store.get(id))?.state === SmsState.delivered);
+      expect((await store.get(id))?.history.map((h) => h.outcome)).toEqual(['claimed', 'delivered']);
+      // Stored claimed: no queued event woke anybody.
+      const events = await store.collections.events.find({ smsId: id }).toArray();
+      expect(events.map((e) => e.type)).toEqual(['sms.delivered']);
+    }
   });
 });

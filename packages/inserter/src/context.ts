@@ -46,7 +46,10 @@ export function buildContext(
   logger: Logger,
 ): InserterContext {
   const now = options.now ?? (() => options.store.now());
-  const writeMany = options.writeMany ?? createBatchQueue(options.store, { logger }).queueMany;
+  const writeMany =
+    options.writeMany ??
+    createBatchQueue(options.store, { logger, ...(options.claims ? { claims: options.claims } : {}) })
+      .queueMany;
   return {
     store: options.store,
     directory: options.directory,

@@ -2,7 +2,7 @@
 import type tls from 'node:tls';
 import type { Directory } from '@smsc/directory';
 import type { SessionOptions } from '@smsc/smpp';
-import type { Store } from '@smsc/store';
+import type { QueueHandOff, Store } from '@smsc/store';
 import type { Logger } from 'pino';
 import { InvalidInserterOptionError } from './errors.ts';
 import type { WriteMany } from './group-writer.ts';
@@ -45,6 +45,11 @@ export interface InserterOptions {
   session?: InserterSessionOptions;
   /** Replaces the store's batch insert (tests, alternative stores). Default: createBatchQueue(store). */
   writeMany?: WriteMany;
+  /**
+   * Workers of this process that take messages as they are stored (createBatchQueue `claims`):
+   * asked per target and grouped write. Default: none, every message is queued.
+   */
+  claims?: (target: string) => QueueHandOff | undefined;
   /** Clock. Default: the store's. */
   now?: () => Date;
 }

@@ -5,6 +5,7 @@ import {
   compareDestinationOrder,
   DESTINATION_ORDER,
   heldPrefix,
+  type LockOptions,
   lockHeld,
   MAX_BATCH,
   targetFilter,
@@ -133,10 +134,10 @@ async function findMore(
  * free destination, takes over a lease that ran out (CAS on `until`), or hits the unique `_id`
  * (E11000) against a held one. Returns the destinations won.
  */
-async function lockDestinations(
+export async function lockDestinations(
   ctx: StoreContext,
   dests: string[],
-  opts: ClaimManyOptions,
+  opts: LockOptions,
   now: Date,
 ): Promise<{ won: string[]; lost: string[] }> {
   const until = new Date(now.getTime() + opts.leaseMs);
@@ -182,7 +183,7 @@ async function lockDestinations(
  * waiting for its retry, one held under a lease that ran out, or one the candidate query did not
  * reach). Returns the destinations where one does: they take the one-destination path.
  */
-async function unsettled(
+export async function unsettled(
   ctx: StoreContext,
   heads: Map<string, SmsRecord[]>,
   now: Date,

@@ -53,6 +53,27 @@ function claimUpdate(
 }
 
 /**
+ * A record not yet stored, as a claim by `claim` leaves it (the same fields as claimUpdate): for
+ * messages and receipts written already claimed, so that their worker needs no claim round.
+ */
+export function claimedOnInsert(
+  ctx: StoreContext,
+  record: SmsRecord,
+  claim: { owner: string; token: string; leaseMs: number },
+  now: Date,
+): SmsRecord {
+  const until = new Date(now.getTime() + claim.leaseMs);
+  const entry: HistoryEntry = { attempt: 0, at: now, worker: claim.owner, outcome: HistoryOutcome.claimed };
+  return {
+    ...record,
+    state: SmsState.delivering,
+    lock: { owner: claim.owner, token: claim.token, until },
+    nextAttemptAt: until,
+    history: [...record.history, entry].slice(-ctx.config.historyLimit),
+  };
+}
+
+/**
  * Step 1: claim one due message, highest priority first, then the longest waiting: one
  * findOneAndUpdate when a queued message is due. A message whose lease ran out is due again (see
  * claimUpdate) and is taken over by the second query when no queued message is due.

@@ -3,9 +3,28 @@ import type { Filter, ObjectId } from 'mongodb';
 import type { Logger } from 'pino';
 import type { StoreContext } from './context.ts';
 import { isCappedPositionLost, isTransientStoreError } from './errors.ts';
-import type { SmsEvent } from './records.ts';
+import type { EventType, SmsEvent, SmsRecord, SmsState } from './records.ts';
 
 export type NewEvent = Omit<SmsEvent, '_id'>;
+
+/** The event of a message: its id, destination and target, its state (default the record's), and when due. */
+export function eventOf(
+  type: EventType,
+  record: SmsRecord,
+  at: Date,
+  extra: { state?: SmsState; due?: Date } = {},
+): NewEvent {
+  const event: NewEvent = {
+    type,
+    at,
+    smsId: record._id,
+    destMsisdn: record.destMsisdn,
+    target: record.target,
+    state: extra.state ?? record.state,
+  };
+  if (extra.due) event.due = extra.due;
+  return event;
+}
 
 /**
  * Writes events after the transition they describe. A failure is logged and counted, never thrown:

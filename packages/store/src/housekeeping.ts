@@ -1,6 +1,6 @@
 import type { Filter, UpdateFilter } from 'mongodb';
 import { newToken, type StoreContext } from './context.ts';
-import { appendEvents, type NewEvent } from './events.ts';
+import { appendEvents, eventOf, type NewEvent } from './events.ts';
 import { queueReceipts } from './receipts.ts';
 import {
   EventType,
@@ -41,15 +41,7 @@ export async function resetExpiredLeases(ctx: StoreContext, limit: number): Prom
     for (const m of reset) ctx.logger.info({ messageId: m._id }, 'lease ran out: message reset to queued');
     await appendEvents(
       ctx,
-      reset.map((m) => ({
-        type: EventType.reset,
-        at: now,
-        smsId: m._id,
-        destMsisdn: m.destMsisdn,
-        target: m.target,
-        state: m.state,
-        due: m.nextAttemptAt,
-      })),
+      reset.map((m) => eventOf(EventType.reset, m, now, { due: m.nextAttemptAt })),
     );
   }
   return r.modifiedCount;
@@ -119,14 +111,9 @@ export async function expireDue(ctx: StoreContext, limit: number): Promise<numbe
     .find({ _id: { $in: ids }, writeId: token } as Filter<SmsRecord>)
     .toArray();
   const owing = expired.filter((m) => m.receiptPending === true);
-  const events: NewEvent[] = expired.map((m) => ({
-    type: EventType.expired,
-    at: now,
-    smsId: m._id,
-    destMsisdn: m.destMsisdn,
-    target: m.target,
-    state: SmsState.expired,
-  }));
+  const events: NewEvent[] = expired.map((m) =>
+    eventOf(EventType.expired, m, now, { state: SmsState.expired }),
+  );
   events.push(...(await queueReceipts(ctx, owing)));
   ctx.metrics.inc('smsc_sms_transitions_total', { to: SmsState.expired }, expired.length);
   for (const m of expired) ctx.logger.info({ messageId: m._id }, 'validity period ran out: message expired');

@@ -4,6 +4,7 @@ export {
   type ClaimManyResult,
   MAX_RECEIPT_BATCH,
 } from './claim-many.ts';
+export type { QueueHandOff } from './claim-on-queue.ts';
 export {
   type Claim,
   type ClaimMoreResult,

@@ -3,6 +3,7 @@ import {
   type ClientBulkWriteResult,
   type Document,
   MongoClientBulkWriteError,
+  type WriteConcernSettings,
 } from 'mongodb';
 import type { StoreContext } from './context.ts';
 
@@ -37,14 +38,15 @@ export async function multiWrite(
   ctx: StoreContext,
   /** `AnyClientBulkWriteModel`s; the driver's typing wants ObjectId ids, ours are strings. */
   models: readonly object[],
-  options: { verboseResults?: boolean } = {},
+  options: { verboseResults?: boolean; ordered?: boolean; writeConcern?: WriteConcernSettings } = {},
 ): Promise<ClientBulkWriteResult | undefined> {
   if (ctx.multi.supported === false) return undefined;
+  const writeConcern = options.writeConcern ?? ctx.db.writeConcern;
   try {
     const result = await ctx.db.client.bulkWrite(models as AnyClientBulkWriteModel<Document>[], {
-      ordered: true,
+      ordered: options.ordered ?? true,
       verboseResults: options.verboseResults ?? false,
-      ...(ctx.db.writeConcern ? { writeConcern: ctx.db.writeConcern } : {}),
+      ...(writeConcern ? { writeConcern } : {}),
     });
     ctx.multi.supported = true;
     return result;

@@ -6,7 +6,7 @@ import {
   MessageIdExhaustedError,
   MessageTooLargeError,
 } from './errors.ts';
-import { appendEvents } from './events.ts';
+import { appendEvents, eventOf } from './events.ts';
 import { normaliseMsisdn } from './msisdn.ts';
 import {
   type Address,
@@ -149,15 +149,7 @@ export async function queue(ctx: StoreContext, input: QueueInput): Promise<SmsRe
       'sms queued',
     );
     await appendEvents(ctx, [
-      {
-        type: EventType.queued,
-        at: record.arrivedAt,
-        smsId: record._id,
-        destMsisdn: record.destMsisdn,
-        target: record.target,
-        state: record.state,
-        due: record.nextAttemptAt,
-      },
+      eventOf(EventType.queued, record, record.arrivedAt, { due: record.nextAttemptAt }),
     ]);
     return record;
   }

@@ -1,6 +1,6 @@
 import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { StoreContext } from './context.ts';
-import type { NewEvent } from './events.ts';
+import { eventOf, type NewEvent } from './events.ts';
 import {
   EventType,
   HistoryOutcome,
@@ -89,25 +89,6 @@ export function buildReceipt(ctx: StoreContext, message: SmsRecord, now: Date): 
   };
 }
 
-/** A receipt as a claim leaves it: locked by `claim`, due again (to be reset) when its lease runs out. */
-export function claimedReceipt(
-  ctx: StoreContext,
-  receipt: SmsRecord,
-  claim: { owner: string; token: string; leaseMs: number },
-  now: Date,
-): SmsRecord {
-  const until = new Date(now.getTime() + claim.leaseMs);
-  return {
-    ...receipt,
-    state: SmsState.delivering,
-    lock: { owner: claim.owner, token: claim.token, until },
-    nextAttemptAt: until,
-    history: [{ attempt: 0, at: now, worker: claim.owner, outcome: HistoryOutcome.claimed }].slice(
-      -ctx.config.historyLimit,
-    ),
-  };
-}
-
 /**
  * Exactly one receipt per final transition that owes one. The final write set `receiptPending`;
  * here the receipt is inserted under an id derived from the message (a repeat hits the unique
@@ -148,15 +129,7 @@ export function countReceipt(ctx: StoreContext, r: SmsRecord): void {
 }
 
 export function receiptQueuedEvent(r: SmsRecord, now: Date): NewEvent {
-  return {
-    type: EventType.queued,
-    at: now,
-    smsId: r._id,
-    destMsisdn: r.destMsisdn,
-    target: r.target,
-    state: r.state,
-    due: now,
-  };
+  return eventOf(EventType.queued, r, now, { due: now });
 }
 
 /** Clears the flag of messages whose receipt is queued: the second of the two steps above. */

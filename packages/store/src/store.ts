@@ -104,11 +104,19 @@ export type Store = {
   findCorrelation(connector: string, upstreamId: string): Promise<CorrelationRecord | null>;
 };
 
+/** Each store's context, for the parts of this package built on a Store (createBatchQueue). */
+const contexts = new WeakMap<Store, StoreContext>();
+
+/** The context of a store made by createStore; undefined for any other object of the Store type. */
+export function contextOf(store: Store): StoreContext | undefined {
+  return contexts.get(store);
+}
+
 export function createStore(options: StoreOptions): Store {
   const ctx: StoreContext = createContext(options);
   const t = (message: SmsRecord, token: string, owner: string, outcome: transitions.Outcome) =>
     transitions.transition(ctx, message, token, owner, outcome);
-  return {
+  const store: Store = {
     config: ctx.config,
     metrics: ctx.metrics,
     collections: ctx.cols,
@@ -149,4 +157,6 @@ export function createStore(options: StoreOptions): Store {
     correlate: (c, u, s, ttl) => correlations.correlate(ctx, c, u, s, ttl),
     findCorrelation: (c, u) => correlations.findCorrelation(ctx, c, u),
   };
+  contexts.set(store, ctx);
+  return store;
 }

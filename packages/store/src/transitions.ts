@@ -1,11 +1,11 @@
 import type { AnyBulkWriteOperation, ClientBulkWriteResult, Filter, UpdateFilter } from 'mongodb';
+import { claimedOnInsert } from './claims.ts';
 import { CollectionName } from './collections.ts';
 import { newToken, type StoreContext } from './context.ts';
-import { appendEvents, type NewEvent } from './events.ts';
+import { appendEvents, eventOf, type NewEvent } from './events.ts';
 import { multiWrite, namespaceOf } from './multi-write.ts';
 import {
   buildReceipt,
-  claimedReceipt,
   countReceipt,
   queueReceipts,
   receiptPendingCleared,
@@ -137,15 +137,12 @@ export function buildTransition(ctx: StoreContext, item: FinishItem, now: Date):
     ...set,
     history: [...message.history, entry].slice(-ctx.config.historyLimit),
   };
-  const event: NewEvent = {
-    type: EVENT_BY_OUTCOME[outcome.type],
-    at: now,
-    smsId: message._id,
-    destMsisdn: message.destMsisdn,
-    target: message.target,
-    state: after.state,
-  };
-  if (after.state === SmsState.queued) event.due = after.nextAttemptAt;
+  const event = eventOf(
+    EVENT_BY_OUTCOME[outcome.type],
+    after,
+    now,
+    after.state === SmsState.queued ? { due: after.nextAttemptAt } : {},
+  );
   return {
     filter: { _id: message._id, 'lock.token': token } as Filter<SmsRecord>,
     update,
@@ -322,7 +319,7 @@ function claimReceiptsOf<C extends ReceiptClaim>(
     out.push({
       messageId: b.after._id,
       claim,
-      receipt: claimedReceipt(ctx, buildReceipt(ctx, b.after, now), claim, now),
+      receipt: claimedOnInsert(ctx, buildReceipt(ctx, b.after, now), claim, now),
       inserted: false,
     });
   }

@@ -44,8 +44,10 @@ export async function startInserter(store: Store, config: SmscConfig, logger: Lo
       sessionInitTimeoutMs: s.sessionInitTimeoutMs,
     },
     logger,
+    // Messages for an account bound here go to its worker claimed as they are stored.
+    claims: (target) => delivery.offerQueueClaim(target),
   });
-  const delivery = new EsmeDelivery({
+  const delivery: EsmeDelivery = new EsmeDelivery({
     store,
     registry: inserter.registry,
     worker: workerOptions(config),
