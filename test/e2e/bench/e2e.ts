@@ -71,9 +71,10 @@ type Phase = {
   busyPercent: { mongo: number; load: number; smsc: number };
   /** MongoDB's longest event-loop stall in the phase, ms (a long GC shows here). */
   mongoMaxStallMs: number;
+  /** Write system calls per delivered message (its receipt included): each socket write is one. */
+  writesPerMessage: { smsc: number; mongo: number };
 };
 
-/** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
 /** Commands counted between two snapshots, by name. */
 function countsSince(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -84,10 +85,20 @@ function countsSince(before: Map<string, number>, after: Map<string, number>): R
   return out;
 }
 
+/** CPU time of a process so far, µs, from /proc (Linux): user + system clock ticks of 10 ms. */
 function processCpuUs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Write system calls of a process so far (socket writes, mostly), from /proc (Linux). */
+function processWrites(pid: number): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
   } catch {
     return Number.NaN;
   }
@@ -109,7 +120,12 @@ async function phase(
     mongo: mongo.pid !== undefined ? processCpuUs(mongo.pid) : 0,
     load: benchCpuUs(),
   });
+  const writesNow = () => ({
+    smsc: smsc ? processWrites(smsc.pid) : 0,
+    mongo: mongo.pid !== undefined ? processWrites(mongo.pid) : 0,
+  });
   const cpuBefore = cpuNow();
+  const writesBefore = writesNow();
   const startedAt = performance.now();
   await mongo.loopStats(); // resets the longest stall
   const load = await run();
@@ -119,6 +135,7 @@ async function phase(
   while (performance.now() < end && (load.seen.size < n || load.receipts() < receiptsDue)) await sleep(20);
   await load.stop();
   const cpuAfter = cpuNow();
+  const writesAfter = writesNow();
   const wallUs = (performance.now() - startedAt) * 1000;
   const used = {
     smsc: cpuAfter.smsc - cpuBefore.smsc,
@@ -127,6 +144,11 @@ async function phase(
   };
   const perMessage = (us: number) => Math.round(us / Math.max(1, load.seen.size));
   const cpu = { smsc: perMessage(used.smsc), mongo: perMessage(used.mongo), load: perMessage(used.load) };
+  const writesPer = (n: number) => Math.round((n / Math.max(1, load.seen.size)) * 100) / 100;
+  const writes = {
+    smsc: writesPer(writesAfter.smsc - writesBefore.smsc),
+    mongo: writesPer(writesAfter.mongo - writesBefore.mongo),
+  };
   const percent = (us: number) => Math.round((us / wallUs) * 100);
   const busy = { mongo: percent(used.mongo), load: percent(used.load), smsc: percent(used.smsc) };
   const mongoLoop = await mongo.loopStats();
@@ -150,6 +172,7 @@ async function phase(
     cpuUsPerMessage: cpu,
     busyPercent: busy,
     mongoMaxStallMs: mongoLoop.maxDelayMs,
+    writesPerMessage: writes,
   };
   console.log(
     `${name}: ${result.submitted} submitted (${result.submitPerS}/s), ${result.delivered} delivered ` +
@@ -157,7 +180,8 @@ async function phase(
       `submit->deliver p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
       `CPU per delivered message ${cpu.smsc} µs smsc + ${cpu.mongo} µs MongoDB + ${cpu.load} µs load ` +
       `generator; busy (% of a core): smsc ${busy.smsc}, MongoDB ${busy.mongo} (longest stall ` +
-      `${mongoLoop.maxDelayMs} ms), load generator ${busy.load}; ` +
+      `${mongoLoop.maxDelayMs} ms), load generator ${busy.load}; write system calls per delivered ` +
+      `message: smsc ${writes.smsc}, MongoDB ${writes.mongo}; ` +
       `${result.commandsPerMessage} MongoDB commands per delivered message (receipt included): ` +
       Object.entries(work)
         .sort((a, b) => b[1] - a[1])
@@ -256,6 +280,9 @@ try {
     commandsPerMessage: full.commandsPerMessage,
     cpuUsPerMessage: full.cpuUsPerMessage,
     busyPercent: full.busyPercent,
+    writesPerMessage: full.writesPerMessage,
+    halfRateCpuUsPerMessage: half.cpuUsPerMessage,
+    halfRateWritesPerMessage: half.writesPerMessage,
     halfRateMongoMaxStallMs: half.mongoMaxStallMs,
     commandsPerMessageAtHalfRate: half.commandsPerMessage,
     commands: full.commands,

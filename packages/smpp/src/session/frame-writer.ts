@@ -3,8 +3,10 @@
  * is told (it then stops reading and holds new requests) until 'drain', and a peer that does not
  * read within the drain timeout is given up on rather than buffered for without bound.
  *
- * Frames written in the same tick go out as one `write()`: each write on a socket is a syscall,
- * and a busy session answers many PDUs per tick (one TCP read holds many requests).
+ * Frames written in the same turn of the event loop go out as one `write()`: each write on a
+ * socket is a syscall (on loopback it also runs the receiver's side of TCP), and a busy session
+ * answers many PDUs per turn (one TCP read holds many requests; the replies of several database
+ * commands come in the same turn).
  */
 import type { Duplex } from 'node:stream';
 
@@ -23,11 +25,11 @@ export class FrameWriter {
   private readonly handlers: FrameWriterHandlers;
   private drainTimer: NodeJS.Timeout | undefined;
   private isBlocked = false;
-  /** Frames of this tick not yet handed to the stream. */
+  /** Frames of this turn not yet handed to the stream. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
-  private readonly flushAtTickEnd = (): void => {
+  private readonly flushAtTurnEnd = (): void => {
     this.flushScheduled = false;
     this.flush();
   };
@@ -45,7 +47,7 @@ export class FrameWriter {
   }
 
   /**
-   * Queues one frame for the end of this tick; silently drops it when the stream can no longer be
+   * Queues one frame for the end of this turn of the event loop; silently drops it when the stream can no longer be
    * written. `blocked` is up to date on return, as if the frame had been written at once.
    */
   write(frame: Buffer): void {
@@ -53,16 +55,17 @@ export class FrameWriter {
     if (stream.writableEnded || stream.destroyed) return;
     this.pending.push(frame);
     this.pendingBytes += frame.length;
-    // The caller decides from `blocked` whether to produce more in this same tick, so the write
+    // The caller decides from `blocked` whether to produce more in this same turn, so the write
     // that fills the stream happens now; its own false return (hence a later 'drain') drives the
-    // block, never a guess of ours. Once blocked, gathering until the tick ends is safe.
+    // block, never a guess of ours. Once blocked, gathering until the turn ends is safe.
     if (!this.isBlocked && stream.writableLength + this.pendingBytes >= stream.writableHighWaterMark) {
       this.flush();
       return;
     }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(this.flushAtTickEnd);
+      // After the I/O callbacks of this turn, not after this one callback's microtasks.
+      setImmediate(this.flushAtTurnEnd);
     }
   }
 
