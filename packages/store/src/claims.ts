@@ -6,6 +6,9 @@ import { type HistoryEntry, HistoryOutcome, type SmsRecord, SmsState } from './r
 /** At most this many messages per destination per batch: the seed design's "up to four". */
 export const MAX_BATCH = 4;
 
+/** The priorities a message can have (SMPP priority_flag 0-3; buildRecord refuses others). */
+const PRIORITIES = [3, 2, 1, 0] as const;
+
 export type ClaimOptions = {
   owner: string;
   token: string;
@@ -395,9 +398,19 @@ export async function extendClaim(ctx: StoreContext, token: string, leaseMs: num
 
 /** The earliest `nextAttemptAt` among active messages for these targets: the worker's timer. */
 export async function nextDue(ctx: StoreContext, targets: readonly string[]): Promise<Date | null> {
-  const doc = await ctx.cols.sms.findOne(
-    { state: { $in: [SmsState.queued, SmsState.delivering] }, ...targetFilter(targets) },
-    { sort: { nextAttemptAt: 1 }, projection: { nextAttemptAt: 1 } },
-  );
-  return doc?.nextAttemptAt ?? null;
+  // One look per state and priority, each the first entry of an `sms_due` range (equality on both,
+  // then nextAttemptAt in order), instead of an index of its own that every transition would move.
+  const looks: Promise<SmsRecord | null>[] = [];
+  for (const state of [SmsState.queued, SmsState.delivering])
+    for (const priority of PRIORITIES)
+      looks.push(
+        ctx.cols.sms.findOne({ state, priority, ...targetFilter(targets) } as Filter<SmsRecord>, {
+          sort: { nextAttemptAt: 1 },
+          projection: { nextAttemptAt: 1 },
+        }),
+      );
+  let first: Date | null = null;
+  for (const doc of await Promise.all(looks))
+    if (doc && (first === null || doc.nextAttemptAt < first)) first = doc.nextAttemptAt;
+  return first;
 }

@@ -16,13 +16,7 @@ export const INDEXES: readonly IndexDefinition[] = [
     collection: CollectionName.sms,
     name: 'sms_due',
     key: { state: 1, priority: -1, nextAttemptAt: 1 },
-    why: 'claimOne: state in (queued, delivering), nextAttemptAt <= now, sorted by priority then nextAttemptAt',
-  },
-  {
-    collection: CollectionName.sms,
-    name: 'sms_next_attempt',
-    key: { state: 1, nextAttemptAt: 1 },
-    why: 'nextDue (the worker timer) and cleanup of leases that ran out (a claim sets nextAttemptAt = lock.until)',
+    why: 'claim rounds: state queued (or delivering, lease ran out), nextAttemptAt <= now, by priority then nextAttemptAt; nextDue (one look per state and priority); cleanup of leases that ran out',
   },
   {
     collection: CollectionName.sms,
@@ -107,11 +101,14 @@ export const INDEXES: readonly IndexDefinition[] = [
 ];
 
 /**
- * Indexes of earlier schema versions that migrate drops. Each state change moved an entry of both:
+ * Indexes of earlier schema versions that migrate drops. Each state change moved an entry of each:
  * `sms_final` was keyed by state (now `sms_final_at`, sparse on finalAt), and `sms_lock_token` took
- * an entry per claim while every query by token also names the destination or the in-flight state.
+ * an entry per claim while every query by token also names the destination or the in-flight state
+ * (schema 2); `sms_next_attempt` (state, nextAttemptAt) served only the worker timer and the reset
+ * of leases that ran out, which `sms_due` serves as well (schema 3).
  */
 export const RETIRED_INDEXES: readonly { collection: IndexDefinition['collection']; name: string }[] = [
   { collection: CollectionName.sms, name: 'sms_lock_token' },
   { collection: CollectionName.sms, name: 'sms_final' },
+  { collection: CollectionName.sms, name: 'sms_next_attempt' },
 ];

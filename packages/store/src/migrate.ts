@@ -6,7 +6,7 @@ import { INDEXES, RETIRED_INDEXES } from './indexes.ts';
 import { EventType } from './records.ts';
 
 /** 2: `sms_final` became `sms_final_at` (sparse on finalAt) and `sms_lock_token` went. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type MigrateOptions = {
   /** Size of the capped `events` collection in bytes. Default 16 MiB. */

@@ -141,6 +141,27 @@ describe('the lock protocol', () => {
     expect(await store.claimDestination('888', { owner: 'b', token: 'bt', leaseMs: LEASE })).toBe(false);
   });
 
+  it('nextDue: the earliest due time over every priority and both active states, from sms_due', async () => {
+    expect(await store.nextDue(targets)).toBeNull();
+    const at = (s: number) => new Date(clock.now().getTime() + s * 1000);
+    // Many due later at the high priority, one sooner at the lowest.
+    for (let i = 0; i < 50; i += 1)
+      await store.queue(message(`70${i}`, { priority: 3, scheduledAt: at(600 + i) }));
+    await store.queue(message('7099', { priority: 0, scheduledAt: at(300) }));
+    expect(await store.nextDue(targets)).toEqual(at(300));
+    // A claim's lease end counts as well (a dead worker's messages become due at it).
+    await store.queue(message('7100', { priority: 1 }));
+    const c = await claim('a');
+    expect(c?.message.destMsisdn).toBe('7100');
+    expect(await store.nextDue(targets)).toEqual(at(LEASE / 1000));
+    expect(await store.nextDue(['smpp:other'])).toBeNull();
+    // Each look reads the first entry of its range, not the 50 of the high priority.
+    const plan = await store.collections.sms
+      .find({ state: 'queued', priority: 3 }, { sort: { nextAttemptAt: 1 }, limit: 1 })
+      .explain('executionStats');
+    expect(plan.executionStats.totalDocsExamined).toBe(1);
+  });
+
   it('counts retries as attempts and throttling not, and schedules both', async () => {
     const m = await store.queue(message('999'));
     let c = await claim('a');

@@ -41,11 +41,13 @@ describe('migrate', () => {
     expect(await db.collection('events').countDocuments({ type: 'events.sentinel' })).toBe(1);
   });
 
-  it('moves a version 1 store on: drops the indexes it retired, keeps its records, records version 2', async () => {
+  it('moves an older store on: drops the indexes later versions retired, keeps its records, records the version', async () => {
     const db = (await mongo.client()).db(`${mongo.dbName}_v1`);
     const sms = db.collection(CollectionName.sms);
     await sms.createIndex({ 'lock.token': 1 }, { name: 'sms_lock_token', sparse: true });
     await sms.createIndex({ state: 1, finalAt: 1 }, { name: 'sms_final' });
+    // Retired by version 3.
+    await sms.createIndex({ state: 1, nextAttemptAt: 1 }, { name: 'sms_next_attempt' });
     await sms.insertOne({ _id: 'm1' as never, state: 'delivered', finalAt: new Date(0) });
     await db.collection('migrations').insertOne({ _id: 'schema' as never, version: 1 });
     await migrate(db);
@@ -54,9 +56,10 @@ describe('migrate', () => {
     const names = (await sms.listIndexes().toArray()).map((i) => i.name);
     expect(names).not.toContain('sms_lock_token');
     expect(names).not.toContain('sms_final');
+    expect(names).not.toContain('sms_next_attempt');
     expect(names).toContain('sms_final_at');
     expect(await sms.countDocuments({ finalAt: { $lt: new Date(1) } })).toBe(1);
-    expect((await db.collection('migrations').findOne({ _id: 'schema' as never }))?.version).toBe(2);
+    expect((await db.collection('migrations').findOne({ _id: 'schema' as never }))?.version).toBe(3);
     await db.dropDatabase();
   });
 
