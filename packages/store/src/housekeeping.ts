@@ -50,6 +50,8 @@ export async function resetExpiredLeases(ctx: StoreContext, limit: number): Prom
 /** Destination locks whose lease ran out: their holder died or hung. */
 export async function removeExpiredDestinationLocks(ctx: StoreContext, limit: number): Promise<number> {
   const now = ctx.now();
+  // A scan, on purpose: the collection holds one lock per destination in flight (and the leader
+  // leases), while an index on `until` would move with every claim, release and lease extension.
   const stale = await ctx.cols.locks
     .find({ kind: 'destination', until: { $lte: now } }, { limit, projection: { _id: 1 } })
     .toArray();

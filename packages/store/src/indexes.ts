@@ -60,12 +60,6 @@ export const INDEXES: readonly IndexDefinition[] = [
     why: 'admin search and query_sm listings per account, newest first',
   },
   {
-    collection: CollectionName.locks,
-    name: 'locks_kind_until',
-    key: { kind: 1, until: 1 },
-    why: 'cleanup: destination locks whose lease ran out',
-  },
-  {
     collection: CollectionName.correlations,
     name: 'correlations_ttl',
     key: { expiresAt: 1 },
@@ -105,10 +99,13 @@ export const INDEXES: readonly IndexDefinition[] = [
  * `sms_final` was keyed by state (now `sms_final_at`, sparse on finalAt), and `sms_lock_token` took
  * an entry per claim while every query by token also names the destination or the in-flight state
  * (schema 2); `sms_next_attempt` (state, nextAttemptAt) served only the worker timer and the reset
- * of leases that ran out, which `sms_due` serves as well (schema 3).
+ * of leases that ran out, which `sms_due` serves as well, and `locks_kind_until` took two entry
+ * moves per destination claim and one per lease extension for a cleanup query that reads a
+ * collection of one lock per destination in flight (schema 3).
  */
 export const RETIRED_INDEXES: readonly { collection: IndexDefinition['collection']; name: string }[] = [
   { collection: CollectionName.sms, name: 'sms_lock_token' },
   { collection: CollectionName.sms, name: 'sms_final' },
   { collection: CollectionName.sms, name: 'sms_next_attempt' },
+  { collection: CollectionName.locks, name: 'locks_kind_until' },
 ];

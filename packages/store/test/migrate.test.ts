@@ -48,6 +48,9 @@ describe('migrate', () => {
     await sms.createIndex({ state: 1, finalAt: 1 }, { name: 'sms_final' });
     // Retired by version 3.
     await sms.createIndex({ state: 1, nextAttemptAt: 1 }, { name: 'sms_next_attempt' });
+    await db
+      .collection(CollectionName.locks)
+      .createIndex({ kind: 1, until: 1 }, { name: 'locks_kind_until' });
     await sms.insertOne({ _id: 'm1' as never, state: 'delivered', finalAt: new Date(0) });
     await db.collection('migrations').insertOne({ _id: 'schema' as never, version: 1 });
     await migrate(db);
@@ -57,6 +60,10 @@ describe('migrate', () => {
     expect(names).not.toContain('sms_lock_token');
     expect(names).not.toContain('sms_final');
     expect(names).not.toContain('sms_next_attempt');
+    const lockIndexes = (await db.collection(CollectionName.locks).listIndexes().toArray()).map(
+      (i) => i.name,
+    );
+    expect(lockIndexes).not.toContain('locks_kind_until');
     expect(names).toContain('sms_final_at');
     expect(await sms.countDocuments({ finalAt: { $lt: new Date(1) } })).toBe(1);
     expect((await db.collection('migrations').findOne({ _id: 'schema' as never }))?.version).toBe(3);
