@@ -156,12 +156,8 @@ export class Worker extends EventEmitter {
    * transition (a destination freed) is then worth a claim round.
    */
   #awaitingRelease = false;
-  /**
-   * The last claim round found nothing to claim and nothing due: messages stored now are worth
-   * claiming as they are stored (offerQueueClaim). Behind, they are queued: the destinations of a
-   * backlog are mostly held or have older messages, and claim rounds take a backlog in batches.
-   */
-  #caughtUp = false;
+  /** A claim round has looked since the start: before that, a backlog may wait unseen. */
+  #looked = false;
   /** Store time of the last round that looked for leases that ran out. */
   #lastTakeOver = Number.NEGATIVE_INFINITY;
   #listenWaiters: (() => void)[] = [];
@@ -300,14 +296,18 @@ export class Worker extends EventEmitter {
   /**
    * A claim for messages of this worker's targets as this process's inserter stores them
    * (createBatchQueue `claims`): their destinations are locked under its token before the insert,
-   * and adopt() dispatches the batches without a claim round. Undefined unless running, caught up
-   * (its last round found nothing due) and with fewer batches in flight than its concurrency; it
-   * takes at most that many destinations (a claim round in progress may add its own, as with
-   * receipts).
+   * and adopt() dispatches the batches without a claim round. Undefined unless running, not behind
+   * (a round has looked, and the last one found less than its slots' worth) and with fewer batches
+   * in flight than its concurrency; it takes at most that many destinations (a claim round in
+   * progress may add its own, as with receipts).
    */
   offerQueueClaim(): QueueHandOff | undefined {
     const free = this.#concurrency - this.#inFlight.size;
-    if (this.#state !== WorkerState.running || free <= 0 || !this.#caughtUp) return undefined;
+    // Behind a backlog (the last round found work for every slot it had), messages are queued: a
+    // backlog's destinations are mostly held or have older messages waiting, so the claim would
+    // be given back after costing its commands, while claim rounds take a backlog in batches.
+    if (this.#state !== WorkerState.running || free <= 0 || !this.#looked || this.#plentiful)
+      return undefined;
     const token = this.#store.newToken();
     return {
       owner: this.id,
@@ -544,14 +544,12 @@ export class Worker extends EventEmitter {
         }
         if (found) {
           this.#awaitingRelease = false;
-          this.#caughtUp = false;
           continue;
         }
         // Nothing claimable. Look again only if something happened meanwhile; otherwise set the
         // timer from the next due time and sleep.
         if (this.#wakes !== wakes) continue;
         await this.#armFromNextDue();
-        this.#caughtUp = !this.#awaitingRelease;
         // A wake-up while the timer was being set is for this claimer too (there is no other).
         if (this.#wakes === wakes) break;
       }
@@ -599,6 +597,7 @@ export class Worker extends EventEmitter {
       takeOver,
     });
     this.#plentiful = batches.length + lost.length >= slots;
+    this.#looked = true;
     for (const d of lost) this.#lost.add(d);
     for (const b of batches) this.#dispatch(b.destMsisdn, token, b.batch);
     return batches.length > 0 || lost.length > 0;

@@ -1,7 +1,7 @@
 import { createBatchQueue, createStore, type SmsRecord, SmsState, type Store } from '@smsc/store';
 import { type TestMongo, useTestMongo } from '@smsc/test-mongo';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Worker } from '../src/index.ts';
+import { type Outlet, Worker } from '../src/index.ts';
 import { eventually, message, scriptedOutlet } from './helpers.ts';
 
 // A caught-up worker takes messages as this process's inserter stores them (createBatchQueue
@@ -66,41 +66,72 @@ describe('messages handed to a worker as they are stored', () => {
     await client.close();
   });
 
-  it('offers nothing while behind or stopped, and gives back what it is handed after it stopped', async () => {
-    // Behind: its last look found a message due whose destination another worker holds.
-    await store.collections.locks.insertOne({
-      _id: '7300',
-      kind: 'destination',
-      owner: 'other',
-      token: 'other-token',
-      until: new Date(Date.now() + 60_000),
-      since: new Date(),
+  it('offers nothing until its first claim round has looked for a backlog', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
     });
-    await store.queue(message('7300'));
-    const outlet = scriptedOutlet(() => ({ status: 'delivered' }));
-    const worker = new Worker({ store, outlets: [outlet], tail: false });
+    const slow: Store = {
+      ...store,
+      claimMany: async (options) => {
+        await gate;
+        return store.claimMany(options);
+      },
+    };
+    const worker = new Worker({
+      store: slow,
+      outlets: [scriptedOutlet(() => ({ status: 'delivered' }))],
+      tail: false,
+    });
     await worker.start();
-    await worker.whenIdle();
+    expect(worker.state).toBe('running');
     expect(worker.offerQueueClaim()).toBeUndefined();
-    // Caught up once that message is delivered and a round finds nothing.
-    await store.collections.locks.deleteOne({ _id: '7300' });
-    worker.poke();
-    await eventually(async () => (await store.find({ state: SmsState.delivered })).length === 1);
-    await worker.whenIdle();
-    worker.poke();
+    open();
     await eventually(() => worker.offerQueueClaim() !== undefined);
+    await worker.close();
+  });
+
+  it('offers nothing while behind or stopped, and gives back what it is handed after it stopped', async () => {
+    // Behind: its last round found work for every slot it had (a backlog); a slot is free, but
+    // while work is plentiful it waits for two before the next round.
+    const gates: (() => void)[] = [];
+    const calls: SmsRecord[][] = [];
+    const outlet: Outlet = {
+      name: 'gated',
+      targets: ['test'],
+      async deliver(_d, messages) {
+        calls.push([...messages]);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return messages.map(() => ({ status: 'delivered' as const }));
+      },
+    };
+    for (let i = 0; i < 6; i += 1) await store.queue(message(`730${i}`));
+    const worker = new Worker({ store, outlets: [outlet], tail: false, concurrency: 4, minClaimSlots: 2 });
+    expect(worker.offerQueueClaim()).toBeUndefined();
+    await worker.start();
+    await eventually(() => gates.length === 4);
+    gates.shift()!();
+    await eventually(() => worker.inFlight === 3);
+    expect(worker.offerQueueClaim()).toBeUndefined();
+    // Caught up once a round finds less than its slots: the backlog is gone.
+    for (const open of gates.splice(0)) open();
+    await eventually(() => gates.length === 2);
+    for (const open of gates.splice(0)) open();
+    await eventually(async () => (await store.find({ state: SmsState.delivered })).length === 6);
+    await worker.whenIdle();
+    expect(worker.offerQueueClaim()).toBeDefined();
 
     const offer = worker.offerQueueClaim();
     await worker.close();
     expect(worker.offerQueueClaim()).toBeUndefined();
     // A write that got the offer before the stop stores its message claimed for it...
     const q = createBatchQueue(store, { claims: () => offer });
-    const [r] = await q.queueMany([message('7301')]);
+    const [r] = await q.queueMany([message('7399')]);
     const id = r!.ok ? r!.record._id : '';
     // ...and the stopped worker queues it again at once, and frees the destination.
     await eventually(async () => (await store.get(id))?.state === SmsState.queued);
-    await eventually(async () => (await store.collections.locks.countDocuments({ _id: '7301' })) === 0);
+    await eventually(async () => (await store.collections.locks.countDocuments({ _id: '7399' })) === 0);
     expect((await store.get(id))?.history.map((h) => h.outcome)).toEqual(['claimed', 'released']);
-    expect(outlet.calls).toHaveLength(1);
+    expect(calls).toHaveLength(6);
   });
 });
