@@ -59,6 +59,22 @@ describe('the server in a child process', () => {
     await server.close();
   });
 
+  // Linux only: the command line is read from /proc.
+  it.runIf(process.platform === 'linux')('runs with --no-compact unless told otherwise', async () => {
+    const argsOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const byDefault = await startMongoServerProcess();
+    const plain = await startMongoServerProcess({ v8Flags: [] });
+    try {
+      expect(argsOf(byDefault.pid!)).toContain('--no-compact');
+      expect(argsOf(plain.pid!)).not.toContain('--no-compact');
+      // Still a working server.
+      expect((await byDefault.commandCounts()) instanceof Map).toBe(true);
+    } finally {
+      await byDefault.close();
+      await plain.close();
+    }
+  });
+
   // Linux only: thread names and priorities are read from /proc (CI and this machine are Linux);
   // elsewhere lowerWorkerThreadPriority does nothing, so there is nothing to check.
   it.runIf(process.platform === 'linux')(
