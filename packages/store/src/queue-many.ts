@@ -74,7 +74,7 @@ export function createBatchQueue(store: Store, options: BatchQueueOptions = {}):
     return out;
   }
 
-  /** Inserts `batch` queued, with new ids for those another process took meanwhile; then their events. */
+  /** Inserts `batch` as built (queued), with new ids for those another process took meanwhile. */
   async function insertQueued(
     inputs: readonly QueueInput[],
     batch: Built[],
@@ -131,8 +131,8 @@ export function createBatchQueue(store: Store, options: BatchQueueOptions = {}):
 
   /**
    * One unordered command: the lock upserts of `plans`, then every insert (claimed or queued).
-   * Undefined when the server has no multi-collection bulkWrite (nothing was written). Settling
-   * the claims (head check, hand-over, give-back) runs on after this returns.
+   * False when the server has no multi-collection bulkWrite (nothing was written). Settling the
+   * claims (head check, hand-over, give-back) runs on after this returns.
    */
   async function insertClaimed(
     inputs: readonly QueueInput[],
