@@ -1,4 +1,5 @@
-import { deserialize, serialize } from 'bson';
+import { serialize } from 'bson';
+import { decodeDocument } from './bson-decode.ts';
 
 // MongoDB Wire Protocol ("MongoDB Wire Protocol" in the manual): a 16-byte header, then the body.
 export const OpCode = { Reply: 1, Query: 2004, Compressed: 2012, Msg: 2013 } as const;
@@ -60,7 +61,7 @@ function readCString(buf: Buffer, offset: number): [string, number] {
 function readDocument(buf: Buffer, offset: number): [Document, number] {
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > buf.length) throw new WireFormatError('document overruns message');
-  return [deserialize(buf.subarray(offset, offset + size)), offset + size];
+  return [decodeDocument(buf, offset, size), offset + size];
 }
 
 export function decodeMessage(frame: Buffer): Incoming {
