@@ -2,6 +2,7 @@ import { Query } from 'mingo';
 import { compareBson } from './bson-order.ts';
 import { isPlainObject, pathValues } from './doc-path.ts';
 import { MongoCommandError } from './errors.ts';
+import { entryCode, probeCode } from './key-code.ts';
 import { type Position, SortedList } from './sorted-list.ts';
 import type { Document } from './wire.ts';
 
@@ -16,15 +17,15 @@ export type RecEntries = IndexEntry | IndexEntry[] | null;
 export type Rec = { readonly id: number; doc: Document; size: number; readonly entries: RecEntries[] };
 
 /**
- * `k0` and `k1` repeat the key's first two values on the entry itself: an insert's binary search
- * then decides most steps (different destinations or accounts; one state, then priorities) without
- * loading the key array, and at 100k entries those loads are cache misses more than comparisons.
+ * `code` is the key and record id as one string that compares with `<` in the index's order
+ * (key-code.ts): a binary search step is one string comparison, without loading the key array, its
+ * values and the record (cache misses at 100k entries). Undefined for keys of other types, which
+ * are compared field by field.
  */
 export type IndexEntry = {
   readonly key: unknown[];
   readonly rec: Rec;
-  readonly k0: unknown;
-  readonly k1: unknown;
+  readonly code: string | undefined;
 };
 
 export type IndexSpec = {
@@ -39,24 +40,6 @@ export type IndexSpec = {
 
 // Compound keys with several array fields would multiply entries; MongoDB refuses them too.
 const MAX_KEYS_PER_DOC = 10_000;
-
-/** compareBson for two strings, two numbers or two dates; 0 (undecided) for anything else. */
-function quickCompare(x: unknown, y: unknown): number {
-  if (x === y) return 0;
-  const t = typeof x;
-  if (t === typeof y && (t === 'string' || t === 'number'))
-    return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
-  if (x instanceof Date && y instanceof Date) {
-    const dx = x.getTime();
-    const dy = y.getTime();
-    return dx < dy ? -1 : dx > dy ? 1 : 0;
-  }
-  return 0;
-}
-
-function entry(key: unknown[], rec: Rec): IndexEntry {
-  return { key, rec, k0: key[0], k1: key[1] };
-}
 
 const BEFORE_ALL: Rec = { id: 0, doc: {}, size: 0, entries: [] };
 const AFTER_ALL: Rec = { id: Number.POSITIVE_INFINITY, doc: {}, size: 0, entries: [] };
@@ -86,19 +69,15 @@ export class CollectionIndex {
       return d > 0 ? 1 : -1;
     });
     this.#partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
-    const dir0 = this.dirs[0]!;
-    const dir1 = this.dirs[1] ?? 1;
-    this.entries = new SortedList((a, b) => {
-      const x = a.k0;
-      const y = b.k0;
-      if (x !== y) {
-        if (typeof x === 'string' && typeof y === 'string') return x < y ? -dir0 : dir0;
-      } else {
-        const c = quickCompare(a.k1, b.k1);
-        if (c !== 0) return c * dir1;
-      }
-      return this.compareKeys(a.key, b.key) || a.rec.id - b.rec.id;
-    });
+    this.entries = new SortedList(
+      (a, b) => {
+        const x = a.code;
+        const y = b.code;
+        if (x !== undefined && y !== undefined) return x === y ? 0 : x < y ? -1 : 1;
+        return this.compareKeys(a.key, b.key) || a.rec.id - b.rec.id;
+      },
+      (e) => e.code,
+    );
   }
 
   get name(): string {
@@ -214,8 +193,12 @@ export class CollectionIndex {
   /** The entries `keys` (from keysFor) make for `rec`, not yet added. */
   entriesFor(rec: Rec, keys: unknown[][] | null): RecEntries {
     if (!keys) return null;
-    if (keys.length === 1) return entry(keys[0]!, rec);
-    return keys.map((key) => entry(key, rec));
+    const dirs = this.dirs;
+    if (keys.length === 1) {
+      const key = keys[0]!;
+      return { key, rec, code: entryCode(key, dirs, rec.id) };
+    }
+    return keys.map((key) => ({ key, rec, code: entryCode(key, dirs, rec.id) }));
   }
 
   add(entries: RecEntries): void {
@@ -239,7 +222,11 @@ export class CollectionIndex {
    * 0 sorts before every entry of its prefix and one with an infinite id after them.
    */
   seekKey(prefix: unknown[], after = false): Position {
-    return this.entries.locate(entry(prefix, after ? AFTER_ALL : BEFORE_ALL));
+    return this.entries.locate({
+      key: prefix,
+      rec: after ? AFTER_ALL : BEFORE_ALL,
+      code: probeCode(prefix, this.dirs, after),
+    });
   }
 
   /** An entry of another record holding the key of one of `entries`, for unique enforcement. */

@@ -46,6 +46,13 @@ export class Collection {
   readonly uuid = new UUID();
   readonly capped: CappedOptions | undefined;
   readonly records = new Map<number, Rec>();
+  /**
+   * Records by `_id` when it is a JS string (the SMSC's ids): a lookup or a uniqueness check by such
+   * an `_id` without a search of the `_id` index. The index stays the reference for everything else.
+   */
+  readonly #byStringId = new Map<string, Rec>();
+  /** Records whose `_id` compares as a string without being one (BSONSymbol): the map would miss them. */
+  #otherStringIds = 0;
   readonly indexes: CollectionIndex[] = [];
   /** Capped only: records by id ascending from `#head`; removed ones stay until compaction. */
   #ring: Rec[] = [];
@@ -203,12 +210,17 @@ export class Collection {
       match = compileFilter(filter);
       break;
     }
-    const idx = this.indexes[0]!;
-    const key = [id];
     const out: Rec[] = [];
-    for (const e of idx.entries.forward(idx.seekKey(key))) {
-      if (idx.compareKeys(e.key, key) !== 0) break;
-      if (!match || match(e.rec.doc)) out.push(e.rec);
+    const byMap = this.#recordByStringId(id);
+    if (byMap !== undefined) {
+      if (byMap !== null && (!match || match(byMap.doc))) out.push(byMap);
+    } else {
+      const idx = this.indexes[0]!;
+      const key = [id];
+      for (const e of idx.entries.forward(idx.seekKey(key))) {
+        if (idx.compareKeys(e.key, key) !== 0) break;
+        if (!match || match(e.rec.doc)) out.push(e.rec);
+      }
     }
     const skip = opts.skip ?? 0;
     return skip > 0 ? out.slice(skip) : out;
@@ -324,6 +336,7 @@ export class Collection {
     this.#nextId++;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(rec.entries[i]!);
     this.records.set(rec.id, rec);
+    this.#noteId(doc._id, rec, 1);
     if (this.capped) {
       this.#ring.push(rec);
       this.dataSize += rec.size;
@@ -368,6 +381,10 @@ export class Collection {
       rec.entries[i] = after[i]!;
     }
     rec.doc = next;
+    if (next._id !== old._id) {
+      this.#noteId(old._id, rec, -1);
+      this.#noteId(next._id, rec, 1);
+    }
     if (this.changes?.recording)
       this.changes.append({
         kind,
@@ -398,14 +415,45 @@ export class Collection {
       idx.remove(rec.entries[i]!);
     });
     this.records.delete(rec.id);
+    this.#noteId(rec.doc._id, rec, -1);
     if (this.capped) this.dataSize -= rec.size;
+  }
+
+  /** Keeps `#byStringId` (and the count of ids it cannot hold) with a record added (1) or gone (-1). */
+  #noteId(id: unknown, rec: Rec, change: 1 | -1): void {
+    if (typeof id === 'string') {
+      if (change > 0) this.#byStringId.set(id, rec);
+      else if (this.#byStringId.get(id) === rec) this.#byStringId.delete(id);
+    } else if (typeRank(id) === TypeRank.String) this.#otherStringIds += change;
+  }
+
+  /** The record whose `_id` is the string `id`, or null; undefined when the map cannot tell. */
+  #recordByStringId(id: unknown): Rec | null | undefined {
+    if (typeof id !== 'string' || this.#otherStringIds > 0) return undefined;
+    return this.#byStringId.get(id) ?? null;
   }
 
   #checkUnique(entries: RecEntries[], self?: Rec, only?: boolean[]): void {
     this.indexes.forEach((idx, i) => {
       if (!idx.unique && idx.name !== '_id_') return;
       if (only && !only[i]) return;
-      const clash = idx.findConflict(entries[i]!, self);
+      const e = entries[i]!;
+      if (i === 0 && e !== null && !Array.isArray(e)) {
+        // The _id index: one key, and for a string the map answers.
+        const found = this.#recordByStringId(e.key[0]);
+        if (found !== undefined) {
+          if (found !== null && found !== self) {
+            const theirs = found.entries[0]!;
+            throw duplicateKeyError(
+              this.ns,
+              idx,
+              theirs !== null && !Array.isArray(theirs) ? theirs.key : e.key,
+            );
+          }
+          return;
+        }
+      }
+      const clash = idx.findConflict(e, self);
       if (clash) throw duplicateKeyError(this.ns, idx, clash.key);
     });
   }
@@ -432,6 +480,8 @@ export class Collection {
   /** Empties the collection (dropping keeps nothing; used by `drop` and capped eviction tests). */
   clear(): void {
     this.records.clear();
+    this.#byStringId.clear();
+    this.#otherStringIds = 0;
     for (const idx of this.indexes) idx.entries.clear();
     this.#ring = [];
     this.#head = 0;

@@ -13,6 +13,22 @@ export function firstKey(doc: Document): string | undefined {
   return undefined;
 }
 
+const splitPaths = new Map<string, string[]>();
+
+/**
+ * `path.split('.')`, from a table of the paths seen (filters and updates name the same few fields
+ * in every command). The array is shared: callers must not change it.
+ */
+export function splitPath(path: string): string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) {
+    if (splitPaths.size >= 10_000) splitPaths.clear();
+    parts = path.split('.');
+    splitPaths.set(path, parts);
+  }
+  return parts;
+}
+
 /**
  * Every value a dotted path reaches, descending into arrays as MongoDB does for index keys and
  * sorts (`a.b` over `a: [{b: 1}, {b: 2}]` gives 1 and 2). Leaf arrays are returned whole.

@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import { compareBson, TypeRank, typeRank } from './bson-order.ts';
-import { isPlainObject, pathValues } from './doc-path.ts';
+import { firstKey, isPlainObject, pathValues, splitPath } from './doc-path.ts';
 import type { Document } from './wire.ts';
 
 // mingo builds a fresh operator context for every compiled query (tens of microseconds), more than
@@ -108,8 +108,9 @@ function equalsPred(parts: string[], operand: unknown): Pred {
 }
 
 function compileField(path: string, cond: unknown): Pred | undefined {
-  const parts = path.split('.');
-  if (!isPlainObject(cond) || Object.keys(cond).length === 0 || !Object.keys(cond)[0]!.startsWith('$')) {
+  const parts = splitPath(path);
+  const first = isPlainObject(cond) ? firstKey(cond) : undefined;
+  if (first === undefined || !first.startsWith('$')) {
     if (!simpleOperand(cond)) {
       // Embedded-document equality is exact, field order included (mingo ignores the order).
       if (isPlainObject(cond)) return equalsPred(parts, cond);
@@ -123,7 +124,9 @@ function compileField(path: string, cond: unknown): Pred | undefined {
     return equalsPred(parts, cond);
   }
   const preds: Pred[] = [];
-  for (const [op, arg] of Object.entries(cond)) {
+  const ops = cond as Document;
+  for (const op in ops) {
+    const arg = ops[op];
     if (!COMPARISON.has(op)) return undefined;
     if (op === '$exists') {
       const want = Boolean(arg);
@@ -185,7 +188,8 @@ function compileField(path: string, cond: unknown): Pred | undefined {
 /** A predicate for simple filters, or undefined when mingo must evaluate the filter. */
 export function compileFastFilter(filter: Document): Pred | undefined {
   const preds: Pred[] = [];
-  for (const [key, cond] of Object.entries(filter)) {
+  for (const key in filter) {
+    const cond = filter[key];
     if (key === '$or' || key === '$nor') {
       if (!Array.isArray(cond) || cond.length === 0) return undefined;
       const branches: Pred[] = [];

@@ -183,6 +183,9 @@ export function planQuery(
   let best: Candidate | undefined;
   for (const index of hint ? [hint] : indexes) {
     if (index.partial && index !== hint) continue;
+    // Without a sort to serve, an index whose first field the filter does not bound scores 0 and
+    // is never chosen: its intervals need not be built.
+    if (!hint && sortSpec.length === 0 && !preds.has(index.fields[0]!)) continue;
     const { intervals, bounded, range, singles } = buildIntervals(index, preds);
     // A sparse index lacks documents without its fields: only a bound on them makes it complete.
     if (index.sparse && bounded === 0 && index !== hint) continue;

@@ -6,16 +6,24 @@ export type Position = { chunk: number; index: number };
 
 export class SortedList<T> {
   readonly #cmp: (a: T, b: T) => number;
+  /**
+   * A string that orders items as `cmp` does, for the items that have one: a search step between
+   * two such items is one `<`. Items without one (undefined) are compared with `cmp`.
+   */
+  readonly #codeOf: ((item: T) => string | undefined) | undefined;
   #chunks: T[][] = [];
   /**
    * The last item of each chunk: the search across chunks reads this one dense array instead of
    * each chunk's array and its storage, loads that miss the cache on large indexes.
    */
   #lasts: T[] = [];
+  /** The codes of `#lasts` (with a codeOf): a search across chunks reads only these strings. */
+  #lastCodes: (string | undefined)[] = [];
   #size = 0;
 
-  constructor(cmp: (a: T, b: T) => number) {
+  constructor(cmp: (a: T, b: T) => number, codeOf?: (item: T) => string | undefined) {
     this.#cmp = cmp;
+    this.#codeOf = codeOf;
   }
 
   get size(): number {
@@ -25,6 +33,7 @@ export class SortedList<T> {
   clear(): void {
     this.#chunks = [];
     this.#lasts = [];
+    this.#lastCodes = [];
     this.#size = 0;
   }
 
@@ -33,6 +42,9 @@ export class SortedList<T> {
    * `item` may be a probe that no stored item equals, to find a range's start.
    */
   locate(item: T, strict = false): Position {
+    const codeOf = this.#codeOf;
+    const code = codeOf?.(item);
+    if (code !== undefined) return this.#locateCode(item, code, codeOf!, strict);
     const cmp = this.#cmp;
     const chunks = this.#chunks;
     const lasts = this.#lasts;
@@ -57,6 +69,45 @@ export class SortedList<T> {
     return { chunk: lo, index: a };
   }
 
+  /** locate for an item with a code: `after(x)` is cmp(x, item) > 0 (`strict`) or >= 0. */
+  #locateCode(item: T, code: string, codeOf: (item: T) => string | undefined, strict: boolean): Position {
+    const cmp = this.#cmp;
+    const chunks = this.#chunks;
+    const lastCodes = this.#lastCodes;
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = lastCodes[mid];
+      let after: boolean;
+      if (c !== undefined) after = strict ? code < c : !(c < code);
+      else {
+        const d = cmp(this.#lasts[mid]!, item);
+        after = d > 0 || (d === 0 && !strict);
+      }
+      if (after) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === chunks.length) return { chunk: lo, index: 0 };
+    const ch = chunks[lo]!;
+    let a = 0;
+    let b = ch.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      const x = ch[mid]!;
+      const c = codeOf(x);
+      let after: boolean;
+      if (c !== undefined) after = strict ? code < c : !(c < code);
+      else {
+        const d = cmp(x, item);
+        after = d > 0 || (d === 0 && !strict);
+      }
+      if (after) b = mid;
+      else a = mid + 1;
+    }
+    return { chunk: lo, index: a };
+  }
+
   insert(item: T): void {
     const chunks = this.#chunks;
     const lasts = this.#lasts;
@@ -66,9 +117,13 @@ export class SortedList<T> {
     // item (recently written, so likely in cache) places those without a search.
     if (n === 0 || this.#cmp(lasts[n - 1]!, item) <= 0) {
       if (n === 0) chunks.push([]);
-      else lasts.pop();
+      else {
+        lasts.pop();
+        this.#lastCodes.pop();
+      }
       chunks[chunks.length - 1]!.push(item);
       lasts.push(item);
+      this.#lastCodes.push(this.#codeOf?.(item));
       this.#split(chunks.length - 1);
       return;
     }
@@ -78,7 +133,7 @@ export class SortedList<T> {
     c.push(item);
     for (let j = c.length - 1; j > pos.index; j--) c[j] = c[j - 1]!;
     c[pos.index] = item;
-    lasts[pos.chunk] = c[c.length - 1]!;
+    this.#setLast(pos.chunk, c[c.length - 1]!);
     this.#split(pos.chunk);
   }
 
@@ -87,7 +142,15 @@ export class SortedList<T> {
     if (c.length <= MAX_CHUNK * 2) return;
     const tail = c.splice(MAX_CHUNK);
     this.#chunks.splice(i + 1, 0, tail);
-    this.#lasts.splice(i, 1, c[c.length - 1]!, tail[tail.length - 1]!);
+    const a = c[c.length - 1]!;
+    const b = tail[tail.length - 1]!;
+    this.#lasts.splice(i, 1, a, b);
+    this.#lastCodes.splice(i, 1, this.#codeOf?.(a), this.#codeOf?.(b));
+  }
+
+  #setLast(i: number, item: T): void {
+    this.#lasts[i] = item;
+    this.#lastCodes[i] = this.#codeOf?.(item);
   }
 
   /** Removes the item equal to `item` under the comparator; false when absent. */
@@ -100,7 +163,8 @@ export class SortedList<T> {
     if (c.length === 0) {
       this.#chunks.splice(pos.chunk, 1);
       this.#lasts.splice(pos.chunk, 1);
-    } else this.#lasts[pos.chunk] = c[c.length - 1]!;
+      this.#lastCodes.splice(pos.chunk, 1);
+    } else this.#setLast(pos.chunk, c[c.length - 1]!);
     this.#size--;
     return true;
   }

@@ -1,5 +1,5 @@
 import { bsonEquals } from './bson-order.ts';
-import { cloneValue, isPlainObject } from './doc-path.ts';
+import { cloneValue, isPlainObject, splitPath } from './doc-path.ts';
 import type { Document } from './wire.ts';
 
 const SIMPLE_OPS = new Set(['$set', '$unset', '$inc', '$push']);
@@ -119,15 +119,20 @@ export function parseFastUpdate(modifier: Document): FieldOp[] | undefined {
       if (op === '$inc' && typeof value !== 'number') return undefined;
       const push = op === '$push' ? pushSpec(value) : undefined;
       if (op === '$push' && push === undefined) return undefined;
-      const parts = path.split('.');
+      const parts = splitPath(path);
       fields.push({ op, path, parts, key: parts[parts.length - 1]!, value, push });
     }
   }
-  if (fields.length > 1) {
+  if (fields.length > 1 && fields.some((f) => f.parts.length > 1)) {
     const paths = fields.map((f) => f.path).sort();
     for (let i = 1; i < paths.length; i++) {
       const prev = paths[i - 1]!;
       if (paths[i] === prev || paths[i]!.startsWith(`${prev}.`)) return undefined;
+    }
+  } else {
+    // Top-level fields only: a conflict is a field named twice (across operators).
+    for (let i = 1; i < fields.length; i++) {
+      for (let j = 0; j < i; j++) if (fields[i]!.path === fields[j]!.path) return undefined;
     }
   }
   return fields;

@@ -1,4 +1,5 @@
-import { deserialize, serialize } from 'bson';
+import { serialize, serializeWithBufferAndIndex } from 'bson';
+import { decodeDocument } from './bson-decode.ts';
 
 // MongoDB Wire Protocol ("MongoDB Wire Protocol" in the manual): a 16-byte header, then the body.
 export const OpCode = { Reply: 1, Query: 2004, Compressed: 2012, Msg: 2013 } as const;
@@ -60,7 +61,7 @@ function readCString(buf: Buffer, offset: number): [string, number] {
 function readDocument(buf: Buffer, offset: number): [Document, number] {
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > buf.length) throw new WireFormatError('document overruns message');
-  return [deserialize(buf.subarray(offset, offset + size)), offset + size];
+  return [decodeDocument(buf, offset, size), offset + size];
 }
 
 export function decodeMessage(frame: Buffer): Incoming {
@@ -125,8 +126,30 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return h;
 }
 
+/** Where replies are assembled: header, flags, section kind and body, then copied out once. */
+const REPLY_SCRATCH = Buffer.allocUnsafeSlow(256 * 1024);
+
 /** An OP_MSG reply: flags 0 and one kind-0 section; the driver rejects anything else in replies. */
 export function encodeMsg(requestId: number, responseTo: number, doc: Document): Buffer {
+  const out = REPLY_SCRATCH;
+  let end: number;
+  try {
+    end = serializeWithBufferAndIndex(doc, out, { index: HEADER_SIZE + 5 }) + 1;
+  } catch (err) {
+    // A body larger than the scratch buffer: the copying way (bson's errors are the same both ways).
+    if (err instanceof RangeError) return encodeMsgCopying(requestId, responseTo, doc);
+    throw err;
+  }
+  out.writeInt32LE(end, 0);
+  out.writeInt32LE(requestId, 4);
+  out.writeInt32LE(responseTo, 8);
+  out.writeInt32LE(OpCode.Msg, 12);
+  out.writeInt32LE(0, HEADER_SIZE); // flagBits
+  out[HEADER_SIZE + 4] = 0; // section kind 0
+  return Buffer.from(out.subarray(0, end));
+}
+
+function encodeMsgCopying(requestId: number, responseTo: number, doc: Document): Buffer {
   const body = serialize(doc);
   const h = header(HEADER_SIZE + 5 + body.length, requestId, responseTo, OpCode.Msg);
   const pre = Buffer.alloc(5); // flagBits = 0, section kind 0

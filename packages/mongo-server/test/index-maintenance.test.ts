@@ -1,7 +1,8 @@
+import { BSONSymbol } from 'bson';
 import { type Document, Double, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareBson } from '../src/bson-order.ts';
-import type { Collection } from '../src/collection.ts';
+import { Collection as BackendCollection, type Collection } from '../src/collection.ts';
 import { type MongoServerHandle, startMongoServer } from '../src/index.ts';
 import type { Doc } from './doc-type.ts';
 
@@ -195,5 +196,54 @@ describe('lookups by _id', () => {
     expect(r.modifiedCount).toBe(1);
     await c.deleteOne({ _id: 3 });
     expect(await c.countDocuments({ a: 3 })).toBe(0);
+  });
+});
+
+describe('records by string _id', () => {
+  const idsOf = (coll: Collection, id: unknown) => coll.find({ _id: id }).map((r) => r.doc._id);
+  const viaIndex = (coll: Collection, id: unknown) =>
+    coll.find({ _id: id }, { hint: '_id_' }).map((r) => r.doc._id);
+
+  it('find, insert clashes, replace, remove and clear agree with the _id index', () => {
+    const coll = new BackendCollection('db', 'c');
+    coll.insert({ _id: 'a', n: 1 });
+    coll.insert({ _id: 'b', n: 2 });
+    coll.insert({ _id: 7, n: 3 });
+    for (const id of ['a', 'b', 'c', 7]) expect(idsOf(coll, id)).toEqual(viaIndex(coll, id));
+    let clash: unknown;
+    try {
+      coll.insert({ _id: 'a', n: 9 });
+    } catch (err) {
+      clash = err;
+    }
+    expect(String(clash)).toContain(
+      'E11000 duplicate key error collection: db.c index: _id_ dup key: { _id: "a" }',
+    );
+    expect((clash as { extra?: unknown }).extra).toEqual({ keyPattern: { _id: 1 }, keyValue: { _id: 'a' } });
+    // A replacement that changes the _id (the commands refuse it; the collection follows it).
+    const rec = coll.find({ _id: 'b' })[0]!;
+    coll.replace(rec, { _id: 'b2', n: 2 }, 'replace');
+    expect(idsOf(coll, 'b')).toEqual([]);
+    expect(idsOf(coll, 'b2')).toEqual(['b2']);
+    expect(() => coll.insert({ _id: 'b2' })).toThrow(/E11000/);
+    coll.insert({ _id: 'b' });
+    coll.remove(coll.find({ _id: 'a' })[0]!);
+    expect(idsOf(coll, 'a')).toEqual([]);
+    coll.insert({ _id: 'a', n: 10 });
+    expect(coll.find({ _id: 'a' }).map((r) => r.doc.n)).toEqual([10]);
+    coll.clear();
+    expect(idsOf(coll, 'a')).toEqual([]);
+    coll.insert({ _id: 'a' });
+    expect(idsOf(coll, 'a')).toEqual(['a']);
+  });
+
+  it('leave the lookup to the index while an _id compares as a string without being one', () => {
+    const coll = new BackendCollection('db', 'c');
+    coll.insert({ _id: new BSONSymbol('s'), n: 1 });
+    expect(idsOf(coll, 's').map(String)).toEqual(['s']);
+    expect(() => coll.insert({ _id: 's' })).toThrow(/E11000/);
+    coll.remove(coll.find({ _id: 's' })[0]!);
+    coll.insert({ _id: 's', n: 2 });
+    expect(coll.find({ _id: 's' }).map((r) => r.doc.n)).toEqual([2]);
   });
 });

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MongoServerHandle, startMongoServer } from '../src/index.ts';
-import { FrameReader, MsgFlags, OpCode } from '../src/wire.ts';
+import { encodeMsg, FrameReader, MsgFlags, OpCode } from '../src/wire.ts';
 
 // Raw wire protocol against the in-memory server (OP_MSG spec; OP_QUERY/OP_REPLY legacy opcodes).
 function header(length: number, requestId: number, opCode: number): Buffer {
@@ -143,5 +143,26 @@ describe('wire protocol', () => {
     other.send(Buffer.concat([header(16 + 4, 9, OpCode.Compressed), Buffer.alloc(4)]));
     expect(await other.next(2000)).toBeUndefined();
     expect(other.closed).toBe(true);
+  });
+});
+
+describe('encodeMsg', () => {
+  it('frames a reply as header, flags 0, section kind 0 and the body, small or beyond its scratch buffer', () => {
+    for (const doc of [
+      { ok: 1 },
+      { ok: 1, big: 'x'.repeat(300 * 1024), n: [1, 2] },
+      { ok: 1, after: 'big' },
+    ]) {
+      const out = encodeMsg(7, 9, doc);
+      const body = Buffer.from(serialize(doc));
+      const expected = Buffer.concat([header(16 + 5 + body.length, 7, OpCode.Msg), Buffer.alloc(5), body]);
+      expected.writeInt32LE(9, 8);
+      expect(out.equals(expected)).toBe(true);
+    }
+    // Each reply owns its bytes: a later one does not overwrite an earlier one not yet written out.
+    const first = encodeMsg(1, 1, { a: 'first' });
+    const copy = Buffer.from(first);
+    encodeMsg(2, 2, { a: 'second, longer than the first' });
+    expect(first.equals(copy)).toBe(true);
   });
 });
