@@ -12,12 +12,19 @@ export type Metrics = {
   snapshot(): Record<string, number>;
 };
 
-// On every transition and batch: one string built in place, no intermediate arrays.
+// On every transition and batch: one string built in place, no intermediate arrays; labels are
+// walked with for-in (no key list) and only several of them are sorted.
 function key(name: string, labels?: Labels): string {
   if (!labels) return name;
-  const names = Object.keys(labels);
-  if (names.length === 0) return name;
-  if (names.length > 1) names.sort();
+  let only: string | undefined;
+  let count = 0;
+  for (const k in labels) {
+    if (count === 0) only = k;
+    count += 1;
+  }
+  if (count === 0) return name;
+  if (count === 1) return `${name}{${only}="${labels[only as string]}"}`;
+  const names = Object.keys(labels).sort();
   let out = `${name}{`;
   for (let i = 0; i < names.length; i += 1) {
     const k = names[i] as string;

@@ -1,14 +1,7 @@
 import { Binary, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { StoreContext } from './context.ts';
 import { eventOf, type NewEvent } from './events.ts';
-import {
-  EventType,
-  HistoryOutcome,
-  type ReceiptOf,
-  ReceiptRequest,
-  type SmsRecord,
-  SmsState,
-} from './records.ts';
+import { EventType, type ReceiptOf, ReceiptRequest, type SmsRecord, SmsState } from './records.ts';
 
 /** A receipt's id is its message's id plus this suffix: the same final transition always maps to the same receipt. */
 export const RECEIPT_ID_SUFFIX = '.r';
