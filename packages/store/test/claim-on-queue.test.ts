@@ -144,6 +144,30 @@ describe('createBatchQueue with claims', () => {
     expect(w.adopted).toEqual([]);
   });
 
+  it('gives a whole batch back when one of its messages fails to insert, so none overtakes it', async () => {
+    // A unique index the second message violates: its insert fails, the others of its batch land.
+    await store.collections.sms.createIndex({ route: 1 }, { unique: true, sparse: true, name: 'test_route' });
+    await store.collections.sms.insertOne({ _id: 'blocker', route: 'taken' } as never);
+    const w = worker();
+    const q = createBatchQueue(store, { claims: w.claims });
+    const results = await q.queueMany([
+      message('5012', {}, 'first'),
+      message('5012', { route: 'taken' }, 'second'),
+      message('5012', {}, 'third'),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    const ids = [results[0], results[2]].map((r) => (r!.ok ? r!.record._id : ''));
+    await vi.waitFor(async () =>
+      expect(await store.collections.locks.countDocuments({ _id: '5012' })).toBe(0),
+    );
+    for (const id of ids) {
+      expect(await stateOf(id)).toBe(SmsState.queued);
+      expect((await store.get(id))?.history.map((h) => h.outcome)).toEqual(['claimed', 'released']);
+      expect(await eventsOf(id)).toEqual(['sms.queued']);
+    }
+    expect(w.adopted).toEqual([]);
+  });
+
   it('queues scheduled messages, messages of other targets, and destinations beyond the offer', async () => {
     const w = worker(1);
     const q = createBatchQueue(store, { claims: w.claims });
