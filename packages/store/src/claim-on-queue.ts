@@ -1,7 +1,8 @@
 /**
  * Messages claimed as they are stored: when the inserting process has a worker for a message's
- * target that is caught up (the destination account is bound here), the message is written already
- * claimed by that worker and handed to it: no `sms.queued` event, no claim round, no claim update.
+ * target that is not behind (the destination account is bound here), the message is written
+ * already claimed by that worker and handed to it: no `sms.queued` event, no claim round, no claim
+ * update.
  * The lock protocol still decides. The destination's lock upsert goes in the same command as the
  * insert (MongoDB 8.0's multi-collection bulkWrite, unordered); after it, the same head check as a
  * claim round's. A destination held elsewhere, or with an older active message, or a message that

@@ -2,9 +2,9 @@
  * Queues several messages in one round trip (the inserter's grouped writes): one insertMany with
  * write concern majority, then one insert of their `sms.queued` events. Each message is one
  * document, so each either is stored whole or not at all; results come back per input, in order.
- * With `claims`, messages whose target has a caught-up worker here are stored claimed by it instead
- * (claim-on-queue.ts): their destinations' lock upserts and all the inserts go in one unordered
- * multi-collection command, and only the messages stored queued get events.
+ * With `claims`, messages whose target has a worker here that is not behind are stored claimed by
+ * it instead (claim-on-queue.ts): their destinations' lock upserts and all the inserts go in one
+ * unordered multi-collection command, and only the messages stored queued get events.
  */
 import { MongoBulkWriteError, MongoClientBulkWriteError, type WriteConcernSettings } from 'mongodb';
 import pino, { type Logger } from 'pino';
