@@ -179,6 +179,22 @@ function isBlocker(m: SmsRecord, now: Date): boolean {
 }
 
 /**
+ * The messages of `want` still at the `rev` they were read at, as one condition per distinct rev
+ * (nearly always one: only `replace` bumps it) instead of one `$or` clause per message, which the
+ * server tests against every candidate.
+ */
+function unchangedSince(want: readonly SmsRecord[]): Filter<SmsRecord> {
+  const byRev = new Map<number, string[]>();
+  for (const m of want) {
+    const ids = byRev.get(m.rev);
+    if (ids) ids.push(m._id);
+    else byRev.set(m.rev, [m._id]);
+  }
+  if (byRev.size === 1) return { rev: [...byRev.keys()][0] } as Filter<SmsRecord>;
+  return { $or: [...byRev].map(([rev, ids]) => ({ _id: { $in: ids }, rev })) } as Filter<SmsRecord>;
+}
+
+/**
  * Locks `want` (messages of destinations we hold) with the claim's token in one updateMany, and
  * returns them as locked. Null when some changed since they were read (replaced, cancelled,
  * finished): then only a read back (heldPrefix) tells what we hold.
@@ -196,7 +212,7 @@ export async function lockHeld(
       // `_id` at the top as well: the planner then looks the candidates up by `_id` instead of
       // reading every active message through the `state` index.
       _id: { $in: want.map((m) => m._id) },
-      $or: want.map((m) => ({ _id: m._id, rev: m.rev })),
+      ...unchangedSince(want),
       state: { $in: [SmsState.queued, SmsState.delivering] },
     } as Filter<SmsRecord>,
     update,

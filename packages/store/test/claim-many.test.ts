@@ -194,6 +194,30 @@ describe('claimMany: the lock protocol for many destinations per round', () => {
     expect(await store.get(ids[2]!)).toMatchObject({ state: SmsState.queued, lock: null });
   });
 
+  it('locks a batch whose messages were read at different revs, and not one replaced since', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      ids.push((await store.queue(message('810')))._id);
+      clock.advance(1);
+    }
+    // Replaced before the round reads them: read at rev 1 and 2, the third at 0.
+    await store.replace(ids[0]!, { shortMessage: Buffer.from('one') });
+    await store.replace(ids[1]!, { shortMessage: Buffer.from('two') });
+    await store.replace(ids[1]!, { shortMessage: Buffer.from('two again') });
+    const all = await round('a');
+    expect(all.batches.map((b) => b.batch.map((m) => m._id))).toEqual([ids]);
+    expect(all.batches[0]!.batch.map((m) => m.rev)).toEqual([1, 2, 0]);
+    // And with one of those revs changed between the read and the lock, the batch stops there.
+    for (const id of ids) await store.release((await store.get(id))!, all.token, 'a');
+    await store.releaseDestination('810', all.token);
+    const ctx = contextWithUpdateMany(async (updateMany) => {
+      await store.replace(ids[1]!, { shortMessage: Buffer.from('three') });
+      return updateMany();
+    });
+    const r = await claimMany(ctx, { owner: 'b', token: 'tk2', leaseMs: LEASE, targets, maxDestinations: 4 });
+    expect(r.batches.map((b) => b.batch.map((m) => m._id))).toEqual([[ids[0]]]);
+  });
+
   it('gives back what a round took when the store fails part-way', async () => {
     const a = await store.queue(message('901'));
     const b = await store.queue(message('902'));
