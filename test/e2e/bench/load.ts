@@ -181,6 +181,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         open = false;
       });
       const inflight = new Set<Promise<void>>();
+      // A slot of the window freed: the sender waiting for one goes on. (Promise.race over the
+      // in-flight set attached a reaction to each of them per submit.)
+      let slotFreed: (() => void) | undefined;
       while (open && performance.now() < deadline && next < max) {
         const i = next++;
         if (options.maxBacklog !== undefined)
@@ -217,8 +220,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             },
           );
         inflight.add(p);
-        void p.finally(() => inflight.delete(p));
-        if (inflight.size >= options.window) await Promise.race(inflight);
+        void p.finally(() => {
+          inflight.delete(p);
+          const wake = slotFreed;
+          slotFreed = undefined;
+          wake?.();
+        });
+        if (inflight.size >= options.window)
+          await new Promise<void>((resolve) => {
+            slotFreed = resolve;
+          });
       }
       await Promise.all(inflight);
       if (open) await s.unbind().catch(() => s.close());
