@@ -22,10 +22,9 @@ import {
   isClientClosedError,
 } from './errors.ts';
 import { Finisher, type ReceiptHandOff, type ReceiptHandOffs } from './finisher.ts';
-import { lazyChild } from './lazy-logger.ts';
-import { toOutcome } from './outcomes.ts';
-import type { DeliveryResult, Outlet } from './outlet.ts';
+import type { Outlet } from './outlet.ts';
 import { createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.ts';
+import { type BatchRunner, runBatch } from './run-batch.ts';
 
 export const WorkerState = {
   created: 'created',
@@ -109,10 +108,6 @@ async function within(promise: Promise<unknown>, ms: number, signal?: AbortSigna
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * A delivery worker: wakes on events and at the next due time, claims messages by the lock
  * protocol (message, then destination, then up to three more), hands each batch to the outlet of its
@@ -136,6 +131,8 @@ export class Worker extends EventEmitter {
   readonly #metrics: Metrics;
   readonly #tailOptions: WorkerOptions['tail'];
   readonly #finisher: Finisher;
+  /** What runBatch needs of this worker, made once. */
+  readonly #runner: BatchRunner;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
   #state: WorkerState = WorkerState.created;
@@ -218,6 +215,18 @@ export class Worker extends EventEmitter {
     this.#metrics = options.metrics ?? options.store.metrics;
     this.#tailOptions = options.tail;
     this.#finisher = new Finisher(this.#store, this.#logger, recordLingerMs, options.receiptHandOffs);
+    this.#runner = {
+      owner: this.id,
+      store: this.#store,
+      logger: this.#logger,
+      metrics: this.#metrics,
+      policy: this.#policy,
+      leaseMs: this.#leaseMs,
+      renewEveryMs: this.#renewEveryMs,
+      stopped: this.#abort.signal,
+      outletFor: (target) => this.#outletFor(target),
+      finish: (items, release) => this.#finisher.submit(items, release),
+    };
   }
 
   get state(): WorkerState {
@@ -626,7 +635,7 @@ export class Worker extends EventEmitter {
     const key = how.key ?? dest;
     const lockless = how.lockless === true;
     this.#metrics.inc('smsc_batches_total', { size: String(batch.length) });
-    const run = this.#runBatch(dest, token, batch, lockless)
+    const run = runBatch(this.#runner, dest, token, batch, lockless)
       .catch((error: unknown) => {
         // The claims stay locked until their lease runs out; then any worker takes them over.
         if (isClientClosedError(error)) this.#fail(error);
@@ -651,69 +660,5 @@ export class Worker extends EventEmitter {
     // claimMany only returns our targets, so this holds by construction.
     if (!outlet) throw new InvalidEngineOptionError(`no outlet for target ${target}`);
     return outlet;
-  }
-
-  async #runBatch(dest: string, token: string, batch: SmsRecord[], lockless: boolean): Promise<void> {
-    const owner = this.id;
-    const first = batch[0] as SmsRecord;
-    const outlet = this.#outletFor(first.target);
-    const log = lazyChild(this.#logger, () => ({
-      destMsisdn: dest,
-      outlet: outlet.name,
-      messageIds: batch.map((m) => m._id),
-    }));
-    const ac = new AbortController();
-    const onStop = () => ac.abort(this.#abort.signal.reason);
-    this.#abort.signal.addEventListener('abort', onStop, { once: true });
-    const renew = setInterval(() => {
-      const extended = lockless
-        ? this.#store.extendClaim(token, this.#leaseMs)
-        : this.#store.extendLease(dest, token, this.#leaseMs);
-      extended.then(
-        (held) => {
-          if (held) return;
-          log.warn('lease on the destination lost during delivery');
-          ac.abort(new Error('lease lost'));
-        },
-        (error: unknown) => log.warn({ err: error }, 'lease renewal failed'),
-      );
-    }, this.#renewEveryMs);
-
-    const started = this.#store.now();
-    const sendable = batch.filter((m) => m.expiresAt > started);
-    let results: DeliveryResult[] = [];
-    try {
-      if (sendable.length > 0) {
-        for (const m of sendable) log.debug({ messageId: m._id }, 'delivering');
-        results = await outlet.deliver(dest, sendable, { signal: ac.signal, logger: log });
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'outlet failed');
-      results = sendable.map(() => ({ status: 'temporary', error: errorText(error), errorClass: 'outlet' }));
-    } finally {
-      clearInterval(renew);
-      this.#abort.signal.removeEventListener('abort', onStop);
-    }
-
-    // Recorded even if the lease was lost: the token decides. If nobody took a message over,
-    // our result is the truth; if someone did, our write is fenced and changes nothing.
-    const done = this.#store.now();
-    const items = batch.map((message) => {
-      const i = sendable.indexOf(message);
-      const outcome =
-        i < 0
-          ? ({ type: 'expired' } as const)
-          : toOutcome(message, results[i], this.#policy, done, outlet.name);
-      this.#metrics.inc('smsc_deliveries_total', { outcome: outcome.type, outlet: outlet.name });
-      return { message, token, owner, outcome };
-    });
-    const applied = await this.#finisher.submit(items, lockless ? undefined : { destMsisdn: dest, token });
-    for (const item of items) {
-      const fenced = !applied.has(item.message._id);
-      log[fenced ? 'info' : 'debug'](
-        { messageId: item.message._id, outcome: item.outcome.type, fenced },
-        'delivery recorded',
-      );
-    }
   }
 }
